@@ -1,0 +1,59 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "probes/host_facts.h"
+
+namespace preflight {
+
+class FileSystem;
+class ProcessRunner;
+class Environment;
+class ServiceManager;
+class SystemInfo;
+
+enum class Status { kPass, kWarn, kFail, kSkip };
+
+const char* StatusName(Status status);
+
+struct CheckResult {
+  Status status = Status::kSkip;
+  std::string summary;      // one sentence: what was found
+  std::string remediation;  // what to do about it; empty on pass
+  nlohmann::json evidence = nlohmann::json::object();
+  // Sections of the report this check fills, merged by the runner: an array value is appended to
+  // the report's array of that name ("fanotify_users"), an object value is merge-patched into the
+  // report's object of that name ("mde").
+  nlohmann::json report = nlohmann::json::object();
+};
+
+// Everything a check may touch. All side effects go through these interfaces (STYLE.md, 3).
+struct Context {
+  const FileSystem& fs;
+  ProcessRunner& processes;
+  const Environment& env;
+  ServiceManager& services;
+  const SystemInfo& system;
+  HostFacts& facts;
+  bool live = true;      // inspecting the running machine, not a --root tree
+  bool offline = false;  // no network
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+
+  // Time left before the deadline, never negative.
+  std::chrono::milliseconds Remaining() const;
+};
+
+// A check has a stable id ("linux.fanotify") and never throws; the runner isolates it anyway.
+class Check {
+ public:
+  virtual ~Check() = default;
+  virtual std::string_view Id() const = 0;
+  virtual std::string_view Title() const = 0;
+  virtual CheckResult Run(const Context& ctx) const = 0;
+};
+
+}  // namespace preflight

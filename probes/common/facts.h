@@ -1,0 +1,16 @@
+#pragma once
+
+#include "probes/check.h"
+
+namespace preflight {
+
+// The distro of the inspected tree (/etc/os-release, then /usr/lib/os-release), read once per run.
+const OsRelease& OsReleaseOf(const Context& ctx);
+
+// MDE's state on this machine, gathered once per run (runs `mdatp health` on a live Linux host).
+const MdeState& MdeStateOf(const Context& ctx);
+
+// Platform-specific body behind MdeStateOf (probes/linux/mde_state_linux.cpp, ...).
+MdeState ReadMdeState(const Context& ctx);
+
+}  // namespace preflight

@@ -1,0 +1,31 @@
+#include "probes/common/mde_state.h"
+
+namespace preflight {
+namespace {
+
+nlohmann::json OptionalBool(const std::optional<bool>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json StringOrNull(const std::string& value) {
+  return value.empty() ? nlohmann::json(nullptr) : nlohmann::json(value);
+}
+
+}  // namespace
+
+nlohmann::json MdeStateToReport(const MdeState& state) {
+  return {
+      {"installed", OptionalBool(state.installed)},
+      {"onboarded", OptionalBool(state.onboarded)},
+      {"healthy", OptionalBool(state.healthy)},
+      {"passive_mode", OptionalBool(state.passive_mode)},
+      {"version", StringOrNull(state.version)},
+      {"org_id", StringOrNull(state.org_id)},
+      {"machine_id", StringOrNull(state.machine_id)},
+      {"health_issues", state.health_issues},
+      {"conflicting_applications", state.conflicting_applications},
+      {"notes", state.notes},
+  };
+}
+
+}  // namespace preflight
