@@ -23,8 +23,7 @@ class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
   virtual Result<ProcessOutput> Run(const std::vector<std::string>& argv,
-                                    std::chrono::milliseconds timeout,
-                                    std::size_t max_output) = 0;
+                                    std::chrono::milliseconds timeout, std::size_t max_output) = 0;
 };
 
 std::unique_ptr<ProcessRunner> MakeProcessRunner();

@@ -7,14 +7,24 @@
 namespace preflight {
 
 // What went wrong, as a value. `kind` lets callers branch without parsing text.
-enum class ErrorKind { kOther, kNotFound, kPermission, kTooLarge, kTimeout, kInvalid, kUnavailable };
+enum class ErrorKind {
+  kOther,
+  kNotFound,
+  kPermission,
+  kTooLarge,
+  kTimeout,
+  kInvalid,
+  kUnavailable
+};
 
 struct Error {
   ErrorKind kind = ErrorKind::kOther;
   std::string message;
 };
 
-inline Error MakeError(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
+inline Error MakeError(ErrorKind kind, std::string message) {
+  return Error{kind, std::move(message)};
+}
 
 // A value or an Error. Errors cross module boundaries as values (STYLE.md, convention 4).
 template <class T>
@@ -37,5 +47,7 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
+// The value of an operation that has nothing to return.
+struct Done {};
 
 }  // namespace preflight

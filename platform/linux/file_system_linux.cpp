@@ -106,9 +106,15 @@ class LinuxFileSystem final : public FileSystem {
       }
       FileType type = FileType::kOther;
       switch (entry->d_type) {
-        case DT_REG: type = FileType::kRegular; break;
-        case DT_DIR: type = FileType::kDirectory; break;
-        case DT_LNK: type = FileType::kSymlink; break;
+        case DT_REG:
+          type = FileType::kRegular;
+          break;
+        case DT_DIR:
+          type = FileType::kDirectory;
+          break;
+        case DT_LNK:
+          type = FileType::kSymlink;
+          break;
         case DT_UNKNOWN: {
           struct stat st {};
           if (::fstatat(::dirfd(dir.get()), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -116,7 +122,8 @@ class LinuxFileSystem final : public FileSystem {
           }
           break;
         }
-        default: break;
+        default:
+          break;
       }
       listing.entries.push_back(DirEntry{name, type});
     }

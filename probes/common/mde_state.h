@@ -18,8 +18,8 @@ struct MdeState {
   std::string org_id;
   std::string machine_id;
   std::vector<std::string> health_issues;
-  std::vector<std::string> conflicting_applications;  // MDE's own view (mdatp health)
-  std::vector<std::string> notes;                     // why something is unknown
+  std::vector<std::string> conflicting_applications;   // MDE's own view (mdatp health)
+  std::vector<std::string> notes;                      // why something is unknown
   nlohmann::json evidence = nlohmann::json::object();  // raw facts for the check's evidence
 };
 

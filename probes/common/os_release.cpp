@@ -39,8 +39,8 @@ std::string Unquote(std::string_view value) {
 bool ValidKey(std::string_view key) {
   if (key.empty()) return false;
   for (const char c : key) {
-    if (!(std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '_')) {
+    if (!(std::isupper(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
       return false;
     }
   }

@@ -14,8 +14,8 @@ struct OsRelease {
   std::string pretty_name;  // "Ubuntu 22.04.4 LTS"
   std::string name;
   std::map<std::string, std::string> fields;
-  bool found = false;       // a file was read and held at least ID
-  std::string error;        // why not, when !found
+  bool found = false;  // a file was read and held at least ID
+  std::string error;   // why not, when !found
 };
 
 // Parses os-release text: KEY=value lines, values optionally quoted with shell escapes

@@ -37,8 +37,7 @@ Result<std::string> FakeFileSystem::ReadLink(const std::string& path) const {
   return it->second;
 }
 
-Result<DirListing> FakeFileSystem::ListDir(const std::string& path,
-                                           std::size_t max_entries) const {
+Result<DirListing> FakeFileSystem::ListDir(const std::string& path, std::size_t max_entries) const {
   if (!IsDir(path)) return MakeError(ErrorKind::kNotFound, "no such directory " + path);
   const std::string prefix = path == "/" ? "/" : path + "/";
   std::map<std::string, FileType> children;

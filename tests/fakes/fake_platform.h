@@ -114,8 +114,10 @@ struct FakeWorld {
   FakeSystemInfo system;
   HostFacts facts;
   Context Ctx(bool live = true) {
-    return Context{fs, processes, env, services, system, facts, live, /*offline=*/true,
-                   std::chrono::steady_clock::now() + std::chrono::seconds(30)};
+    return Context{
+        fs,       processes,        env,
+        services, system,           facts,
+        live,     /*offline=*/true, std::chrono::steady_clock::now() + std::chrono::seconds(30)};
   }
 };
 

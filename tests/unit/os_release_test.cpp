@@ -19,7 +19,8 @@ TEST(ParseOsRelease, ReadsQuotedAndBareValues) {
 
 TEST(ParseOsRelease, HandlesEscapesCommentsAndGarbage) {
   const OsRelease r = ParseOsRelease(
-      "# comment\n\n  ID=rhel  \nbogus line\nlower=ignored\nPRETTY_NAME=\"Red \\\"Hat\\\" \\\\ x\"\n"
+      "# comment\n\n  ID=rhel  \nbogus line\nlower=ignored\nPRETTY_NAME=\"Red \\\"Hat\\\" \\\\ "
+      "x\"\n"
       "=novalue\nVERSION_ID=\"9.4\"");
   EXPECT_TRUE(r.found);
   EXPECT_EQ(r.id, "rhel");
@@ -29,8 +30,8 @@ TEST(ParseOsRelease, HandlesEscapesCommentsAndGarbage) {
 }
 
 TEST(ParseOsRelease, EmptyOrBinaryInputIsNotFound) {
-  for (const std::string_view text : {std::string_view(""), std::string_view("\0\0\xff", 3),
-                                      std::string_view("NAME=Foo\n")}) {
+  for (const std::string_view text :
+       {std::string_view(""), std::string_view("\0\0\xff", 3), std::string_view("NAME=Foo\n")}) {
     const OsRelease r = ParseOsRelease(text);
     EXPECT_FALSE(r.found);
     EXPECT_FALSE(r.error.empty());

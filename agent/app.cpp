@@ -1,0 +1,201 @@
+#include "agent/app.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "agent/checks.h"
+#include "agent/host_info.h"
+#include "agent/options.h"
+#include "agent/render_text.h"
+#include "agent/report.h"
+#include "agent/runner.h"
+#include "platform/atomic_file.h"
+#include "platform/environment.h"
+#include "platform/file_system.h"
+#include "platform/process_runner.h"
+#include "platform/service_manager.h"
+#include "platform/system_info.h"
+#include "platform/terminal.h"
+#include "probes/common/facts.h"
+
+#ifndef PREFLIGHT_VERSION
+#define PREFLIGHT_VERSION "0.0.0"
+#endif
+
+namespace preflight {
+namespace {
+
+// Config files are a few hundred bytes; a larger one is a mistake, not a config.
+constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
+constexpr const char* kDefaultConfigPath = "/etc/mde-preflight/config.json";
+
+int UsageError(const std::string& message) {
+  std::cerr << "mde-preflight: " << message << "\n"
+            << "Run 'mde-preflight --help' for usage.\n";
+  return kExitUsage;
+}
+
+// The agent's own config is read from the real file system, never from under --root.
+Result<Settings> LoadConfig(const std::optional<std::string>& flag_path, const Environment& env,
+                            std::string& used_path) {
+  std::string path;
+  bool required = true;
+  if (flag_path) {
+    path = *flag_path;
+  } else if (auto from_env = env.Get("MDE_PREFLIGHT_CONFIG")) {
+    path = *from_env;
+  } else {
+    path = kDefaultConfigPath;
+    required = false;
+  }
+  auto text = MakeFileSystem("/")->ReadFile(path, kMaxConfigBytes);
+  if (!text.Ok()) {
+    if (!required && text.Err().kind == ErrorKind::kNotFound) return Settings{};
+    return MakeError(ErrorKind::kInvalid, "cannot read config file: " + text.Err().message);
+  }
+  auto settings = ParseConfig(text.Value());
+  if (!settings.Ok()) {
+    return MakeError(ErrorKind::kInvalid, path + ": " + settings.Err().message);
+  }
+  used_path = path;
+  return settings;
+}
+
+std::string UnknownIdMessage(const std::string& flag, const std::string& id,
+                             const std::vector<std::shared_ptr<const Check>>& checks) {
+  std::string known;
+  for (const auto& check : checks) known += (known.empty() ? "" : ", ") + std::string(check->Id());
+  return flag + ": unknown check id '" + id + "' (checks on this platform: " + known + ")";
+}
+
+int RunCheck(const CommandLine& line, const Environment& env) {
+  std::string config_path;
+  auto file_settings = LoadConfig(line.config_path, env, config_path);
+  if (!file_settings.Ok()) return UsageError(file_settings.Err().message);
+  auto env_settings = SettingsFromEnvironment(env);
+  if (!env_settings.Ok()) return UsageError(env_settings.Err().message);
+  auto resolved = ResolveOptions(file_settings.Value(), env_settings.Value(), line.flags);
+  if (!resolved.Ok()) return UsageError(resolved.Err().message);
+  Options options = std::move(resolved).Value();
+  options.config_path = config_path;
+
+  spdlog::set_level(options.verbosity > 0 ? spdlog::level::debug : spdlog::level::warn);
+
+  std::vector<std::shared_ptr<const Check>> checks;
+  for (auto& check : MakePlatformChecks()) checks.emplace_back(std::move(check));
+  const auto known = [&](const std::string& id) {
+    return std::any_of(checks.begin(), checks.end(),
+                       [&](const auto& check) { return IdMatches({id}, check->Id()); }) ||
+           IsCheckIdOfAnotherPlatform(id);
+  };
+  for (const std::string& id : options.only) {
+    if (!known(id)) return UsageError(UnknownIdMessage("--only", id, checks));
+  }
+  for (const std::string& id : options.ignore) {
+    if (id != "all" && !known(id)) return UsageError(UnknownIdMessage("--ignore", id, checks));
+  }
+  if (!options.only.empty()) {
+    std::erase_if(checks, [&](const auto& check) { return !IdMatches(options.only, check->Id()); });
+  }
+
+  auto fs_root = MakeFileSystem(options.root);
+  if (!fs_root->IsLiveRoot()) {
+    auto info = fs_root->Stat("/");
+    if (!info.Ok() || info.Value().type != FileType::kDirectory) {
+      return UsageError("--root " + options.root + " is not a directory");
+    }
+  }
+
+  // Owned for the life of the process: a straggling check thread may still use them.
+  static std::unique_ptr<FileSystem> fs;
+  static std::unique_ptr<ProcessRunner> processes;
+  static std::unique_ptr<ServiceManager> services;
+  static std::unique_ptr<SystemInfo> system;
+  static HostFacts facts;
+  fs = std::move(fs_root);
+  processes = MakeProcessRunner();
+  services = MakeServiceManager(*processes);
+  system = MakeSystemInfo();
+
+  const auto started_wall = std::chrono::system_clock::now();
+  const auto started = std::chrono::steady_clock::now();
+  static const Context ctx{*fs,
+                           *processes,
+                           env,
+                           *services,
+                           *system,
+                           facts,
+                           fs->IsLiveRoot(),
+                           options.offline,
+                           started + options.timeout};
+  RunOutcome outcome = RunChecks(checks, ctx, RunPolicy{options.ignore});
+
+  ReportInputs inputs;
+  inputs.agent_version = PREFLIGHT_VERSION;
+  inputs.generated_at = started_wall;
+  inputs.host = CollectHost(ctx);
+  inputs.environment = DetectEnvironmentLocally(ctx);
+  inputs.os_family = "linux";
+  inputs.runs = std::move(outcome.runs);
+  inputs.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  const nlohmann::json report = BuildReport(inputs);
+
+  std::string rendered;
+  if (options.format == OutputFormat::kJson) {
+    // Replace invalid UTF-8 (a process name is whatever bytes its author chose) rather than throw.
+    rendered = report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  } else {
+    const bool color =
+        options.output.empty() && StdoutIsTerminal() && !env.Get("NO_COLOR").has_value();
+    rendered = RenderText(report, color);
+  }
+  if (options.output.empty()) {
+    std::cout << rendered << std::flush;
+  } else if (auto written = WriteFileAtomic(options.output, rendered); !written.Ok()) {
+    std::cerr << "mde-preflight: " << written.Err().message << "\n";
+    return kExitInternal;
+  }
+  const int code = AnyFailed(inputs.runs) ? kExitFailed : kExitOk;
+  if (outcome.stragglers) {
+    // Leave without unwinding: a stuck check thread still uses what the statics own.
+    std::cout.flush();
+    std::fflush(nullptr);
+    std::quick_exit(code);
+  }
+  return code;
+}
+
+}  // namespace
+
+int RunApp(const std::vector<std::string>& args) {
+  auto env = MakeEnvironment();
+  auto logger = spdlog::stderr_color_mt("mde-preflight");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::warn);
+  try {
+    auto line = ParseCommandLine(args);
+    if (!line.Ok()) return UsageError(line.Err().message);
+    switch (line.Value().command) {
+      case Command::kHelp:
+        std::cout << UsageText();
+        return kExitOk;
+      case Command::kVersion:
+        std::cout << "mde-preflight " << PREFLIGHT_VERSION << "\n";
+        return kExitOk;
+      case Command::kCheck:
+        return RunCheck(line.Value(), *env);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "mde-preflight: internal error: " << e.what() << "\n";
+  }
+  return kExitInternal;
+}
+
+}  // namespace preflight

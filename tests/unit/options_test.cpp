@@ -1,0 +1,163 @@
+#include "agent/options.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/fakes/fake_platform.h"
+
+namespace preflight {
+namespace {
+
+Result<Options> Resolve(const std::vector<std::string>& args, const Settings& file = {},
+                        const Settings& env = {}) {
+  auto line = ParseCommandLine(args);
+  if (!line.Ok()) return line.Err();
+  return ResolveOptions(file, env, line.Value().flags);
+}
+
+TEST(ParseCommandLine, ReadsEveryCheckFlag) {
+  auto line = ParseCommandLine({"check",
+                                "--format",
+                                "json",
+                                "--output=/tmp/r.json",
+                                "--root",
+                                "/srv/img",
+                                "--offline",
+                                "--only",
+                                "Linux.OS,linux.kernel",
+                                "--ignore",
+                                "linux.fanotify",
+                                "--config",
+                                "/etc/x.json",
+                                "--imds-endpoint",
+                                "http://127.0.0.1:1",
+                                "--arm-endpoint",
+                                "http://127.0.0.1:2",
+                                "--timeout",
+                                "30",
+                                "-v"});
+  ASSERT_TRUE(line.Ok()) << line.Err().message;
+  EXPECT_EQ(line.Value().command, Command::kCheck);
+  EXPECT_EQ(line.Value().config_path, "/etc/x.json");
+  const Settings& s = line.Value().flags;
+  EXPECT_EQ(s.format, OutputFormat::kJson);
+  EXPECT_EQ(s.output, "/tmp/r.json");
+  EXPECT_EQ(s.root, "/srv/img");
+  EXPECT_EQ(s.offline, true);
+  EXPECT_EQ(s.only, (std::vector<std::string>{"linux.os", "linux.kernel"}));
+  EXPECT_EQ(s.ignore, (std::vector<std::string>{"linux.fanotify"}));
+  EXPECT_EQ(s.imds_endpoint, "http://127.0.0.1:1");
+  EXPECT_EQ(s.arm_endpoint, "http://127.0.0.1:2");
+  EXPECT_EQ(s.timeout_seconds, 30);
+  EXPECT_EQ(s.verbosity, 1);
+}
+
+TEST(ParseCommandLine, RejectsBadUsage) {
+  const std::vector<std::vector<std::string>> bad = {
+      {},
+      {"frobnicate"},
+      {"check", "--format", "xml"},
+      {"check", "--format"},
+      {"check", "--timeout", "0"},
+      {"check", "--timeout", "12abc"},
+      {"check", "--timeout", "99999999999"},
+      {"check", "--bogus"},
+      {"check", "--offline=yes"},
+      {"check", "--output", ""},
+      {"version", "extra"},
+  };
+  for (const auto& args : bad) {
+    auto line = ParseCommandLine(args);
+    EXPECT_FALSE(line.Ok()) << ::testing::PrintToString(args);
+    if (!line.Ok()) {
+      EXPECT_FALSE(line.Err().message.empty());
+    }
+  }
+}
+
+TEST(ParseCommandLine, HelpAndVersion) {
+  EXPECT_EQ(ParseCommandLine({"--help"}).Value().command, Command::kHelp);
+  EXPECT_EQ(ParseCommandLine({"check", "-h"}).Value().command, Command::kHelp);
+  EXPECT_EQ(ParseCommandLine({"version"}).Value().command, Command::kVersion);
+  EXPECT_EQ(ParseCommandLine({"--version"}).Value().command, Command::kVersion);
+}
+
+TEST(ResolveOptions, IgnoreAllMustStandAlone) {
+  EXPECT_FALSE(Resolve({"check", "--ignore", "all,linux.os"}).Ok());
+  EXPECT_FALSE(Resolve({"check", "--ignore", "ALL", "--ignore", "linux.os"}).Ok());
+  auto ok = Resolve({"check", "--ignore", "All"});
+  ASSERT_TRUE(ok.Ok());
+  EXPECT_EQ(ok.Value().ignore, std::vector<std::string>{"all"});
+  EXPECT_FALSE(Resolve({"check", "--only", "all"}).Ok());
+}
+
+TEST(ResolveOptions, FlagsBeatEnvironmentBeatFileBeatDefaults) {
+  Settings file;
+  file.timeout_seconds = 10;
+  file.format = OutputFormat::kJson;
+  file.offline = true;
+  Settings env;
+  env.timeout_seconds = 20;
+  auto from_file_and_env = Resolve({"check"}, file, env);
+  ASSERT_TRUE(from_file_and_env.Ok());
+  EXPECT_EQ(from_file_and_env.Value().timeout.count(), 20);
+  EXPECT_EQ(from_file_and_env.Value().format, OutputFormat::kJson);
+  EXPECT_TRUE(from_file_and_env.Value().offline);
+  auto with_flags = Resolve({"check", "--timeout", "5", "--format", "text"}, file, env);
+  ASSERT_TRUE(with_flags.Ok());
+  EXPECT_EQ(with_flags.Value().timeout.count(), 5);
+  EXPECT_EQ(with_flags.Value().format, OutputFormat::kText);
+  auto defaults = Resolve({"check"});
+  ASSERT_TRUE(defaults.Ok());
+  EXPECT_EQ(defaults.Value().timeout.count(), 60);
+  EXPECT_EQ(defaults.Value().root, "/");
+  EXPECT_FALSE(defaults.Value().offline);
+}
+
+TEST(ParseConfig, AcceptsKnownKeysAndRejectsTheRest) {
+  auto ok = ParseConfig(
+      R"({"format":"json","offline":true,"ignore":["linux.os","Linux.Kernel"],"timeout_seconds":15})");
+  ASSERT_TRUE(ok.Ok()) << ok.Err().message;
+  EXPECT_EQ(ok.Value().ignore, (std::vector<std::string>{"linux.os", "linux.kernel"}));
+  EXPECT_EQ(ok.Value().timeout_seconds, 15);
+
+  const std::vector<std::string> bad = {
+      "",
+      "[]",
+      "{",
+      R"({"colour":true})",
+      R"({"offline":"yes"})",
+      R"({"ignore":"linux.os"})",
+      R"({"ignore":[1]})",
+      R"({"timeout_seconds":0})",
+      R"({"timeout_seconds":1.5})",
+      R"({"format":"xml"})",
+  };
+  for (const auto& text : bad) {
+    auto r = ParseConfig(text);
+    EXPECT_FALSE(r.Ok()) << text;
+  }
+  auto unknown = ParseConfig(R"({"colour":true})");
+  EXPECT_NE(unknown.Err().message.find("unknown config key 'colour'"), std::string::npos);
+}
+
+TEST(SettingsFromEnvironment, ReadsAndValidates) {
+  testing::FakeEnvironment env;
+  env.Set("MDE_PREFLIGHT_IGNORE", "linux.os, linux.mounts");
+  env.Set("MDE_PREFLIGHT_OFFLINE", "yes");
+  env.Set("MDE_PREFLIGHT_TIMEOUT", "45");
+  auto s = SettingsFromEnvironment(env);
+  ASSERT_TRUE(s.Ok());
+  EXPECT_EQ(s.Value().ignore, (std::vector<std::string>{"linux.os", "linux.mounts"}));
+  EXPECT_EQ(s.Value().offline, true);
+  EXPECT_EQ(s.Value().timeout_seconds, 45);
+  env.Set("MDE_PREFLIGHT_TIMEOUT", "soon");
+  EXPECT_FALSE(SettingsFromEnvironment(env).Ok());
+}
+
+TEST(SplitIdList, TrimsLowersAndDropsEmpties) {
+  EXPECT_EQ(SplitIdList(" A.b ,,c.D,"), (std::vector<std::string>{"a.b", "c.d"}));
+  EXPECT_TRUE(SplitIdList("").empty());
+}
+
+}  // namespace
+}  // namespace preflight

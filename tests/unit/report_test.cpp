@@ -1,0 +1,94 @@
+#include "agent/report.h"
+
+#include <gtest/gtest.h>
+
+#include "agent/render_text.h"
+
+namespace preflight {
+namespace {
+
+CheckRun MakeRun(const std::string& id, Status status,
+                 nlohmann::json contribution = nlohmann::json::object()) {
+  CheckRun run;
+  run.id = id;
+  run.title = id;
+  run.result.status = status;
+  run.result.summary = id + " summary";
+  run.result.remediation = status == Status::kPass ? "" : "fix " + id;
+  run.result.report = std::move(contribution);
+  return run;
+}
+
+ReportInputs Inputs(std::vector<CheckRun> runs) {
+  ReportInputs in;
+  in.agent_version = "1.2.3";
+  in.generated_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1764345688123));
+  in.host = {
+      {"hostname", "h"},
+      {"arch", "x86_64"},
+      {"kernel", "6.1"},
+      {"os", {{"family", "linux"}, {"id", "debian"}, {"version_id", "12"}, {"pretty_name", "D"}}}};
+  in.environment = {{"kind", "other"}};
+  in.os_family = "linux";
+  in.runs = std::move(runs);
+  return in;
+}
+
+TEST(ComputeVerdict, CoversTheFourVerdicts) {
+  EXPECT_EQ(ComputeVerdict({{"onboarded", true}}, false), "onboarded");
+  EXPECT_EQ(ComputeVerdict({{"onboarded", true}}, true), "unhealthy");
+  EXPECT_EQ(ComputeVerdict({{"onboarded", false}}, false), "ready");
+  EXPECT_EQ(ComputeVerdict({{"onboarded", nullptr}}, true), "blocked");
+  EXPECT_EQ(ComputeVerdict(nullptr, false), "ready");
+}
+
+TEST(BuildReport, MergesContributionsAndFillsTheContract) {
+  auto report = BuildReport(Inputs({
+      MakeRun("linux.fanotify", Status::kFail,
+              {{"fanotify_users", {{{"pid", 7}, {"classification", "conflict"}}}}}),
+      MakeRun("mde.install", Status::kPass,
+              {{"mde", {{"installed", true}, {"onboarded", true}, {"version", nullptr}}}}),
+      MakeRun("other.list", Status::kWarn,
+              {{"fanotify_users", {{{"pid", 9}, {"classification", "notify"}}}}}),
+  }));
+  EXPECT_EQ(report["schema_version"], 1);
+  EXPECT_EQ(report["generated_at"], "2025-11-28T16:01:28.123Z");
+  EXPECT_EQ(report["verdict"], "unhealthy");
+  ASSERT_EQ(report["fanotify_users"].size(), 2U);
+  EXPECT_EQ(report["fanotify_users"][1]["pid"], 9);
+  EXPECT_EQ(report["mde"]["installed"], true);
+  EXPECT_TRUE(report["mde"].contains("version"));  // null stays, never dropped
+  EXPECT_TRUE(report["mde"]["version"].is_null());
+  EXPECT_TRUE(report["mde"]["health_issues"].is_array());
+  EXPECT_TRUE(report["cloud"].is_null());
+  EXPECT_EQ(report["counts"]["fail"], 1);
+  EXPECT_EQ(report["counts"]["warn"], 1);
+  EXPECT_EQ(report["checks"][0]["remediation"], "fix linux.fanotify");
+  EXPECT_FALSE(report.contains("minifilters"));
+}
+
+TEST(DeepMerge, MergesNestedObjectsAndKeepsNulls) {
+  nlohmann::json target = {{"host", {{"os", {{"id", "x"}, {"version_id", "1"}}}}}};
+  DeepMerge(target, {{"host", {{"os", {{"id", "y"}, {"pretty_name", nullptr}}}}}});
+  EXPECT_EQ(target["host"]["os"]["id"], "y");
+  EXPECT_EQ(target["host"]["os"]["version_id"], "1");
+  EXPECT_TRUE(target["host"]["os"].contains("pretty_name"));
+}
+
+TEST(RenderText, ShowsStatusRemediationVerdictAndNoColourWhenOff) {
+  CheckRun ignored = MakeRun("linux.fanotify", Status::kWarn);
+  ignored.ignored = true;
+  auto report = BuildReport(Inputs(
+      {MakeRun("linux.os", Status::kPass), ignored, MakeRun("linux.kernel", Status::kFail)}));
+  const std::string plain = RenderText(report, false);
+  EXPECT_NE(plain.find("PASS  linux.os"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("FAIL  linux.kernel"), std::string::npos);
+  EXPECT_NE(plain.find("-> fix linux.kernel"), std::string::npos);
+  EXPECT_NE(plain.find("failure ignored by --ignore"), std::string::npos);
+  EXPECT_NE(plain.find("Verdict: BLOCKED"), std::string::npos);
+  EXPECT_EQ(plain.find('\033'), std::string::npos);
+  EXPECT_NE(RenderText(report, true).find('\033'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace preflight

@@ -1,0 +1,99 @@
+#include "agent/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+#include "tests/fakes/fake_platform.h"
+
+namespace preflight {
+namespace {
+
+class ScriptedCheck final : public Check {
+ public:
+  ScriptedCheck(std::string id, Status status, std::chrono::milliseconds delay = {},
+                bool throws = false)
+      : id_(std::move(id)), status_(status), delay_(delay), throws_(throws) {}
+  std::string_view Id() const override { return id_; }
+  std::string_view Title() const override { return "scripted"; }
+  CheckResult Run(const Context& /*ctx*/) const override {
+    std::this_thread::sleep_for(delay_);
+    if (throws_) throw std::runtime_error("boom");
+    CheckResult r;
+    r.status = status_;
+    r.summary = id_ + " ran";
+    return r;
+  }
+
+ private:
+  std::string id_;
+  Status status_;
+  std::chrono::milliseconds delay_;
+  bool throws_;
+};
+
+std::vector<std::shared_ptr<const Check>> Checks(
+    std::initializer_list<std::shared_ptr<const Check>> list) {
+  return list;
+}
+
+TEST(RunChecks, KeepsOrderAndIsolatesExceptions) {
+  testing::FakeWorld world;
+  const Context ctx = world.Ctx();
+  auto outcome = RunChecks(
+      Checks(
+          {std::make_shared<ScriptedCheck>("a.slow", Status::kPass, std::chrono::milliseconds(50)),
+           std::make_shared<ScriptedCheck>("b.throws", Status::kPass, std::chrono::milliseconds(0),
+                                           true),
+           std::make_shared<ScriptedCheck>("c.fast", Status::kWarn)}),
+      ctx, RunPolicy{});
+  ASSERT_EQ(outcome.runs.size(), 3U);
+  EXPECT_FALSE(outcome.stragglers);
+  EXPECT_EQ(outcome.runs[0].id, "a.slow");
+  EXPECT_EQ(outcome.runs[0].result.status, Status::kPass);
+  EXPECT_EQ(outcome.runs[1].result.status, Status::kFail);
+  EXPECT_NE(outcome.runs[1].result.summary.find("boom"), std::string::npos);
+  EXPECT_EQ(outcome.runs[2].result.status, Status::kWarn);
+}
+
+TEST(RunChecks, IgnoreTurnsFailureIntoWarningCaseInsensitively) {
+  testing::FakeWorld world;
+  const Context ctx = world.Ctx();
+  auto outcome = RunChecks(Checks({std::make_shared<ScriptedCheck>("linux.fanotify", Status::kFail),
+                                   std::make_shared<ScriptedCheck>("linux.os", Status::kFail)}),
+                           ctx, RunPolicy{{"linux.fanotify"}});
+  EXPECT_EQ(outcome.runs[0].result.status, Status::kWarn);
+  EXPECT_TRUE(outcome.runs[0].ignored);
+  EXPECT_EQ(outcome.runs[1].result.status, Status::kFail);
+  EXPECT_FALSE(outcome.runs[1].ignored);
+
+  auto all = RunChecks(Checks({std::make_shared<ScriptedCheck>("linux.os", Status::kFail),
+                               std::make_shared<ScriptedCheck>("linux.kernel", Status::kPass)}),
+                       ctx, RunPolicy{{"all"}});
+  EXPECT_EQ(all.runs[0].result.status, Status::kWarn);
+  EXPECT_TRUE(all.runs[0].ignored);
+  EXPECT_EQ(all.runs[1].result.status, Status::kPass);
+  EXPECT_FALSE(all.runs[1].ignored);
+}
+
+TEST(RunChecks, ReportsAStuckCheckAtTheDeadline) {
+  testing::FakeWorld world;
+  Context ctx = world.Ctx();
+  ctx.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  // The stuck check sleeps past the deadline; the world outlives it because the test waits.
+  auto stuck =
+      std::make_shared<ScriptedCheck>("x.stuck", Status::kPass, std::chrono::milliseconds(600));
+  auto outcome = RunChecks(
+      Checks({stuck, std::make_shared<ScriptedCheck>("y.quick", Status::kPass)}), ctx, RunPolicy{});
+  EXPECT_TRUE(outcome.stragglers);
+  EXPECT_TRUE(outcome.runs[0].timed_out);
+  EXPECT_EQ(outcome.runs[0].result.status, Status::kWarn);
+  EXPECT_NE(outcome.runs[0].result.summary.find("deadline"), std::string::npos);
+  EXPECT_EQ(outcome.runs[1].result.status, Status::kPass);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+}
+
+}  // namespace
+}  // namespace preflight
