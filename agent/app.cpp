@@ -15,6 +15,7 @@
 #include "agent/render_text.h"
 #include "agent/report.h"
 #include "agent/runner.h"
+#include "agent/session.h"
 #include "platform/atomic_file.h"
 #include "platform/environment.h"
 #include "platform/file_system.h"
@@ -104,37 +105,19 @@ int RunCheck(const CommandLine& line, const Environment& env) {
     std::erase_if(checks, [&](const auto& check) { return !IdMatches(options.only, check->Id()); });
   }
 
-  auto fs_root = MakeFileSystem(options.root);
-  if (!fs_root->IsLiveRoot()) {
-    auto info = fs_root->Stat("/");
+  if (options.root != "/") {
+    auto info = MakeFileSystem("/")->Stat(options.root);
     if (!info.Ok() || info.Value().type != FileType::kDirectory) {
       return UsageError("--root " + options.root + " is not a directory");
     }
   }
 
-  // Owned for the life of the process: a straggling check thread may still use them.
-  static std::unique_ptr<FileSystem> fs;
-  static std::unique_ptr<ProcessRunner> processes;
-  static std::unique_ptr<ServiceManager> services;
-  static std::unique_ptr<SystemInfo> system;
-  static HostFacts facts;
-  fs = std::move(fs_root);
-  processes = MakeProcessRunner();
-  services = MakeServiceManager(*processes);
-  system = MakeSystemInfo();
-
   const auto started_wall = std::chrono::system_clock::now();
   const auto started = std::chrono::steady_clock::now();
-  static const Context ctx{*fs,
-                           *processes,
-                           env,
-                           *services,
-                           *system,
-                           facts,
-                           fs->IsLiveRoot(),
-                           options.offline,
-                           started + options.timeout};
-  RunOutcome outcome = RunChecks(checks, ctx, RunPolicy{options.ignore});
+  const auto session = Session::Create(options.root, options.offline, started + options.timeout);
+  const Context& ctx = session->ctx();
+  RunOutcome outcome =
+      RunChecks(checks, session->SharedContext(session), RunPolicy{options.ignore});
 
   ReportInputs inputs;
   inputs.agent_version = PREFLIGHT_VERSION;
@@ -164,7 +147,7 @@ int RunCheck(const CommandLine& line, const Environment& env) {
   }
   const int code = AnyFailed(inputs.runs) ? kExitFailed : kExitOk;
   if (outcome.stragglers) {
-    // Leave without unwinding: a stuck check thread still uses what the statics own.
+    // Leave without running static destructors under a check thread that is still working.
     std::cout.flush();
     std::fflush(nullptr);
     std::quick_exit(code);

@@ -54,8 +54,8 @@ bool IdMatches(const std::vector<std::string>& ids, std::string_view id) {
                      [&](const std::string& candidate) { return candidate == lower; });
 }
 
-RunOutcome RunChecks(const std::vector<std::shared_ptr<const Check>>& checks, const Context& ctx,
-                     const RunPolicy& policy) {
+RunOutcome RunChecks(const std::vector<std::shared_ptr<const Check>>& checks,
+                     std::shared_ptr<const Context> ctx, const RunPolicy& policy) {
   auto board = std::make_shared<Board>();
   board->runs.resize(checks.size());
   board->done.assign(checks.size(), false);
@@ -67,9 +67,9 @@ RunOutcome RunChecks(const std::vector<std::shared_ptr<const Check>>& checks, co
     std::shared_ptr<const Check> check = checks[i];
     // Detached: a check stuck in the kernel (a hung NFS mount in statvfs) cannot be cancelled;
     // the report must still be complete at the deadline.
-    std::thread([board, check, i, &ctx] {
+    std::thread([board, check, i, ctx] {
       const auto start = std::chrono::steady_clock::now();
-      CheckResult result = RunIsolated(*check, ctx);
+      CheckResult result = RunIsolated(*check, *ctx);
       const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - start);
       spdlog::debug("check {} finished: {} in {} ms", check->Id(), StatusName(result.status),
@@ -87,7 +87,7 @@ RunOutcome RunChecks(const std::vector<std::shared_ptr<const Check>>& checks, co
   RunOutcome outcome;
   {
     std::unique_lock<std::mutex> lock(board->mutex);
-    board->done_cv.wait_until(lock, ctx.deadline, [&] { return board->remaining == 0; });
+    board->done_cv.wait_until(lock, ctx->deadline, [&] { return board->remaining == 0; });
     outcome.stragglers = board->remaining != 0;
     outcome.runs = board->runs;
     for (std::size_t i = 0; i < checks.size(); ++i) {

@@ -28,11 +28,12 @@ struct RunOutcome {
 };
 
 // Runs every check concurrently (checks are mostly waiting on I/O; network checks must not wait
-// on local ones), isolates exceptions, stops waiting at ctx.deadline and applies the policy.
-// The checks and whatever ctx refers to must outlive stragglers: the caller ends the process
-// with std::quick_exit (or returns from main only when !stragglers).
-RunOutcome RunChecks(const std::vector<std::shared_ptr<const Check>>& checks, const Context& ctx,
-                     const RunPolicy& policy);
+// on local ones), isolates exceptions, stops waiting at ctx->deadline and applies the policy.
+// A check still running at the deadline keeps its own references to the check and the context
+// (shared ownership), so the caller may carry on; a process that exits with stragglers should
+// leave through std::quick_exit so that no static destructor runs under them.
+RunOutcome RunChecks(const std::vector<std::shared_ptr<const Check>>& checks,
+                     std::shared_ptr<const Context> ctx, const RunPolicy& policy);
 
 bool IdMatches(const std::vector<std::string>& ids, std::string_view id);
 

@@ -40,8 +40,8 @@ std::vector<std::shared_ptr<const Check>> Checks(
 }
 
 TEST(RunChecks, KeepsOrderAndIsolatesExceptions) {
-  testing::FakeWorld world;
-  const Context ctx = world.Ctx();
+  auto world = std::make_shared<testing::FakeWorld>();
+  auto ctx = std::make_shared<const Context>(world->Ctx());
   auto outcome = RunChecks(
       Checks(
           {std::make_shared<ScriptedCheck>("a.slow", Status::kPass, std::chrono::milliseconds(50)),
@@ -59,8 +59,8 @@ TEST(RunChecks, KeepsOrderAndIsolatesExceptions) {
 }
 
 TEST(RunChecks, IgnoreTurnsFailureIntoWarningCaseInsensitively) {
-  testing::FakeWorld world;
-  const Context ctx = world.Ctx();
+  auto world = std::make_shared<testing::FakeWorld>();
+  auto ctx = std::make_shared<const Context>(world->Ctx());
   auto outcome = RunChecks(Checks({std::make_shared<ScriptedCheck>("linux.fanotify", Status::kFail),
                                    std::make_shared<ScriptedCheck>("linux.os", Status::kFail)}),
                            ctx, RunPolicy{{"linux.fanotify"}});
@@ -79,10 +79,15 @@ TEST(RunChecks, IgnoreTurnsFailureIntoWarningCaseInsensitively) {
 }
 
 TEST(RunChecks, ReportsAStuckCheckAtTheDeadline) {
-  testing::FakeWorld world;
-  Context ctx = world.Ctx();
-  ctx.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
-  // The stuck check sleeps past the deadline; the world outlives it because the test waits.
+  // The context's owner (the world) may go away first: the stuck check shares it.
+  struct Owned {
+    testing::FakeWorld world;
+    std::optional<Context> ctx;
+  };
+  auto owned = std::make_shared<Owned>();
+  owned->ctx.emplace(owned->world.Ctx());
+  owned->ctx->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  std::shared_ptr<const Context> ctx(owned, &*owned->ctx);
   auto stuck =
       std::make_shared<ScriptedCheck>("x.stuck", Status::kPass, std::chrono::milliseconds(600));
   auto outcome = RunChecks(
@@ -92,6 +97,9 @@ TEST(RunChecks, ReportsAStuckCheckAtTheDeadline) {
   EXPECT_EQ(outcome.runs[0].result.status, Status::kWarn);
   EXPECT_NE(outcome.runs[0].result.summary.find("deadline"), std::string::npos);
   EXPECT_EQ(outcome.runs[1].result.status, Status::kPass);
+  owned.reset();
+  ctx.reset();
+  // Let the straggler finish before the test binary tears down.
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
 }
 

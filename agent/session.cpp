@@ -1,0 +1,18 @@
+#include "agent/session.h"
+
+namespace preflight {
+
+std::shared_ptr<const Session> Session::Create(const std::string& root, bool offline,
+                                               std::chrono::steady_clock::time_point deadline) {
+  std::shared_ptr<Session> s(new Session());
+  s->fs_ = MakeFileSystem(root);
+  s->processes_ = MakeProcessRunner();
+  s->services_ = MakeServiceManager(*s->processes_);
+  s->system_ = MakeSystemInfo();
+  s->env_ = MakeEnvironment();
+  s->ctx_.emplace(Context{*s->fs_, *s->processes_, *s->env_, *s->services_, *s->system_, s->facts_,
+                          s->fs_->IsLiveRoot(), offline, deadline});
+  return s;
+}
+
+}  // namespace preflight

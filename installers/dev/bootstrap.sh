@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Developer and CI entry point on Debian 12: installs what the build needs, builds, and either
+# runs a check on this machine or runs every test.
+#
+#   installers/dev/bootstrap.sh check   install, build, run `mde-preflight check` here
+#   installers/dev/bootstrap.sh test    install, build, run every test suite
+#
+# Environment: BUILD_DIR (default build), JOBS (default 2), SKIP_APT=1 to skip package installs.
+set -euo pipefail
+
+mode=${1:-check}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD_DIR:-$repo/build}
+jobs=${JOBS:-2}
+
+# Debian 12 packages (reference/toolchain.md section 1). libboost1.81-dev ships Boost.Process v2.
+build_packages=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3-dev libspdlog-dev
+                libcurl4-openssl-dev zlib1g-dev libgtest-dev libgmock-dev)
+# Tests: the JSON Schema validator and the Azure emulator run on Debian's python3; unshare and
+# mount (util-linux) build the private mount namespace of the fanotify tests.
+test_packages=(python3 python3-jsonschema util-linux clang-format)
+
+log() { printf '\n== %s\n' "$*"; }
+
+install_packages() {
+  [ "${SKIP_APT:-0}" = 1 ] && return 0
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+  log "configuring $build"
+  cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" "$@"
+  log "building with -j$jobs"
+  cmake --build "$build" -j "$jobs"
+}
+
+case "$mode" in
+  check)
+    install_packages "${build_packages[@]}"
+    configure_and_build -DBUILD_TESTING=OFF
+    log "running mde-preflight check"
+    set +e
+    "$build/agent/mde-preflight" check
+    rc=$?
+    set -e
+    echo "mde-preflight exited with $rc (0 nothing failed, 1 a check failed, 2 usage, 3 internal error)"
+    # A failing check is a finding about this machine, not a failed setup.
+    [ "$rc" -le 1 ]
+    ;;
+  test)
+    install_packages "${build_packages[@]}" "${test_packages[@]}"
+    "$repo/.ci/lint"
+    configure_and_build -DBUILD_TESTING=ON
+    log "running the test suites"
+    cd "$build"
+    ctest --output-on-failure -j "$jobs" --timeout 300
+    ;;
+  *)
+    echo "usage: $0 check|test" >&2
+    exit 2
+    ;;
+esac
