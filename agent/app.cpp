@@ -19,11 +19,8 @@
 #include "platform/atomic_file.h"
 #include "platform/environment.h"
 #include "platform/file_system.h"
-#include "platform/process_runner.h"
-#include "platform/service_manager.h"
-#include "platform/system_info.h"
+#include "platform/stop_signal.h"
 #include "platform/terminal.h"
-#include "probes/common/facts.h"
 
 #ifndef PREFLIGHT_VERSION
 #define PREFLIGHT_VERSION "0.0.0"
@@ -35,6 +32,9 @@ namespace {
 // Config files are a few hundred bytes; a larger one is a mistake, not a config.
 constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 constexpr const char* kDefaultConfigPath = "/etc/mde-preflight/config.json";
+constexpr const char* kDefaultReportPath = "/var/lib/mde-preflight/report.json";
+
+using CheckList = std::vector<std::shared_ptr<const Check>>;
 
 int UsageError(const std::string& message) {
   std::cerr << "mde-preflight: " << message << "\n"
@@ -68,50 +68,61 @@ Result<Settings> LoadConfig(const std::optional<std::string>& flag_path, const E
   return settings;
 }
 
-std::string UnknownIdMessage(const std::string& flag, const std::string& id,
-                             const std::vector<std::shared_ptr<const Check>>& checks) {
-  std::string known;
-  for (const auto& check : checks) known += (known.empty() ? "" : ", ") + std::string(check->Id());
-  return flag + ": unknown check id '" + id + "' (checks on this platform: " + known + ")";
-}
-
-int RunCheck(const CommandLine& line, const Environment& env) {
+Result<Options> LoadOptions(const CommandLine& line, const Environment& env) {
   std::string config_path;
   auto file_settings = LoadConfig(line.config_path, env, config_path);
-  if (!file_settings.Ok()) return UsageError(file_settings.Err().message);
+  if (!file_settings.Ok()) return file_settings.Err();
   auto env_settings = SettingsFromEnvironment(env);
-  if (!env_settings.Ok()) return UsageError(env_settings.Err().message);
+  if (!env_settings.Ok()) return env_settings.Err();
   auto resolved = ResolveOptions(file_settings.Value(), env_settings.Value(), line.flags);
-  if (!resolved.Ok()) return UsageError(resolved.Err().message);
+  if (!resolved.Ok()) return resolved.Err();
   Options options = std::move(resolved).Value();
   options.config_path = config_path;
+  if (options.report_path.empty()) options.report_path = kDefaultReportPath;
+  if (options.root != "/") {
+    auto info = MakeFileSystem("/")->Stat(options.root);
+    if (!info.Ok() || info.Value().type != FileType::kDirectory) {
+      return MakeError(ErrorKind::kInvalid, "--root " + options.root + " is not a directory");
+    }
+  }
+  return options;
+}
 
-  spdlog::set_level(options.verbosity > 0 ? spdlog::level::debug : spdlog::level::warn);
-
-  std::vector<std::shared_ptr<const Check>> checks;
+// This platform's checks, narrowed by --only; unknown ids in --only / --ignore are usage errors
+// (a typo must not silently ignore nothing).
+Result<CheckList> SelectChecks(const Options& options) {
+  CheckList checks;
   for (auto& check : MakePlatformChecks()) checks.emplace_back(std::move(check));
   const auto known = [&](const std::string& id) {
     return std::any_of(checks.begin(), checks.end(),
                        [&](const auto& check) { return IdMatches({id}, check->Id()); }) ||
            IsCheckIdOfAnotherPlatform(id);
   };
+  const auto unknown = [&](const std::string& flag, const std::string& id) {
+    std::string ids;
+    for (const auto& check : checks) ids += (ids.empty() ? "" : ", ") + std::string(check->Id());
+    return MakeError(ErrorKind::kInvalid, flag + ": unknown check id '" + id +
+                                              "' (checks on this platform: " + ids + ")");
+  };
   for (const std::string& id : options.only) {
-    if (!known(id)) return UsageError(UnknownIdMessage("--only", id, checks));
+    if (!known(id)) return unknown("--only", id);
   }
   for (const std::string& id : options.ignore) {
-    if (id != "all" && !known(id)) return UsageError(UnknownIdMessage("--ignore", id, checks));
+    if (id != "all" && !known(id)) return unknown("--ignore", id);
   }
   if (!options.only.empty()) {
     std::erase_if(checks, [&](const auto& check) { return !IdMatches(options.only, check->Id()); });
   }
+  return checks;
+}
 
-  if (options.root != "/") {
-    auto info = MakeFileSystem("/")->Stat(options.root);
-    if (!info.Ok() || info.Value().type != FileType::kDirectory) {
-      return UsageError("--root " + options.root + " is not a directory");
-    }
-  }
+struct ProducedReport {
+  nlohmann::json report;
+  bool any_failed = false;
+  bool stragglers = false;
+};
 
+ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   const auto started_wall = std::chrono::system_clock::now();
   const auto started = std::chrono::steady_clock::now();
   const auto session = Session::Create(options.root, options.offline, started + options.timeout);
@@ -128,31 +139,74 @@ int RunCheck(const CommandLine& line, const Environment& env) {
   inputs.runs = std::move(outcome.runs);
   inputs.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  const nlohmann::json report = BuildReport(inputs);
+  ProducedReport produced;
+  produced.any_failed = AnyFailed(inputs.runs);
+  produced.stragglers = outcome.stragglers;
+  produced.report = BuildReport(inputs);
+  return produced;
+}
 
+std::string DumpJson(const nlohmann::json& report) {
+  // Replace invalid UTF-8 (a process name is whatever bytes its author chose) rather than throw.
+  return report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+int RunCheck(const CommandLine& line, const Environment& env) {
+  auto options = LoadOptions(line, env);
+  if (!options.Ok()) return UsageError(options.Err().message);
+  spdlog::set_level(options.Value().verbosity > 0 ? spdlog::level::debug : spdlog::level::warn);
+  auto checks = SelectChecks(options.Value());
+  if (!checks.Ok()) return UsageError(checks.Err().message);
+
+  const Options& o = options.Value();
+  const ProducedReport produced = ProduceReport(o, checks.Value());
   std::string rendered;
-  if (options.format == OutputFormat::kJson) {
-    // Replace invalid UTF-8 (a process name is whatever bytes its author chose) rather than throw.
-    rendered = report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (o.format == OutputFormat::kJson) {
+    rendered = DumpJson(produced.report);
   } else {
-    const bool color =
-        options.output.empty() && StdoutIsTerminal() && !env.Get("NO_COLOR").has_value();
-    rendered = RenderText(report, color);
+    const bool color = o.output.empty() && StdoutIsTerminal() && !env.Get("NO_COLOR").has_value();
+    rendered = RenderText(produced.report, color);
   }
-  if (options.output.empty()) {
+  if (o.output.empty()) {
     std::cout << rendered << std::flush;
-  } else if (auto written = WriteFileAtomic(options.output, rendered); !written.Ok()) {
+  } else if (auto written = WriteFileAtomic(o.output, rendered); !written.Ok()) {
     std::cerr << "mde-preflight: " << written.Err().message << "\n";
     return kExitInternal;
   }
-  const int code = AnyFailed(inputs.runs) ? kExitFailed : kExitOk;
-  if (outcome.stragglers) {
+  const int code = produced.any_failed ? kExitFailed : kExitOk;
+  if (produced.stragglers) {
     // Leave without running static destructors under a check thread that is still working.
     std::cout.flush();
     std::fflush(nullptr);
     std::quick_exit(code);
   }
   return code;
+}
+
+int RunService(const CommandLine& line, const Environment& env) {
+  StopSignal::Install();
+  auto options = LoadOptions(line, env);
+  if (!options.Ok()) return UsageError(options.Err().message);
+  spdlog::set_level(options.Value().verbosity > 0 ? spdlog::level::debug : spdlog::level::info);
+  auto checks = SelectChecks(options.Value());
+  if (!checks.Ok()) return UsageError(checks.Err().message);
+  const Options& o = options.Value();
+  spdlog::info("service started: a check every {} min, report in {}", o.interval.count(),
+               o.report_path);
+  do {
+    const ProducedReport produced = ProduceReport(o, checks.Value());
+    const auto& counts = produced.report["counts"];
+    if (auto written = WriteFileAtomic(o.report_path, DumpJson(produced.report)); !written.Ok()) {
+      spdlog::error("cannot write the report: {}", written.Err().message);
+    } else {
+      spdlog::info("verdict {}: {} pass, {} warn, {} fail, {} skip; report written to {}",
+                   produced.report["verdict"].get<std::string>(), counts["pass"].get<int>(),
+                   counts["warn"].get<int>(), counts["fail"].get<int>(), counts["skip"].get<int>(),
+                   o.report_path);
+    }
+  } while (!StopSignal::WaitFor(o.interval));
+  spdlog::info("service stopping");
+  return kExitOk;
 }
 
 }  // namespace
@@ -174,6 +228,8 @@ int RunApp(const std::vector<std::string>& args) {
         return kExitOk;
       case Command::kCheck:
         return RunCheck(line.Value(), *env);
+      case Command::kService:
+        return RunService(line.Value(), *env);
     }
   } catch (const std::exception& e) {
     std::cerr << "mde-preflight: internal error: " << e.what() << "\n";

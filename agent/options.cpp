@@ -11,6 +11,10 @@ namespace {
 
 // A whole run must end in bounded time; a day is more than any sane deadline.
 constexpr int kMaxTimeoutSeconds = 24 * 60 * 60;
+// The service re-checks no more often than every 5 minutes (a run reads all of /proc and may run
+// mdatp health) and at least weekly.
+constexpr long long kMinIntervalMinutes = 5;
+constexpr long long kMaxIntervalMinutes = 7 * 24 * 60;
 
 Error Usage(std::string message) { return MakeError(ErrorKind::kInvalid, std::move(message)); }
 
@@ -94,6 +98,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   const std::string& command = args[0];
   if (command == "check") {
     line.command = Command::kCheck;
+  } else if (command == "service") {
+    line.command = Command::kService;
   } else if (command == "version" || command == "--version") {
     line.command = Command::kVersion;
     if (args.size() > 1) return Usage("'version' takes no arguments");
@@ -133,6 +139,9 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     auto v = value();
     if (!v.Ok()) return v.Err();
     const std::string& text = v.Value();
+    if (line.command == Command::kService && name != "--config") {
+      return Usage("'service' takes only --config and -v; put other settings in the config file");
+    }
     if (name == "--format") {
       auto format = ParseFormat(text);
       if (!format.Ok()) return format.Err();
@@ -204,13 +213,23 @@ Result<Settings> ParseConfig(const std::string& text) {
     } else if (key == "imds_endpoint" || key == "arm_endpoint") {
       if (!value.is_string()) return wrong("a URL string");
       (key == "imds_endpoint" ? s.imds_endpoint : s.arm_endpoint) = value.get<std::string>();
+    } else if (key == "interval_minutes") {
+      if (!value.is_number_integer()) return wrong("a whole number");
+      const long long minutes = value.get<long long>();
+      if (minutes < kMinIntervalMinutes || minutes > kMaxIntervalMinutes) {
+        return wrong("from 5 to 10080 (a week)");
+      }
+      s.interval_minutes = static_cast<int>(minutes);
+    } else if (key == "report_path") {
+      if (!value.is_string() || value.get<std::string>().empty()) return wrong("a file path");
+      s.report_path = value.get<std::string>();
     } else if (key == "verbose") {
       if (!value.is_boolean()) return wrong("true or false");
       s.verbosity = value.get<bool>() ? 1 : 0;
     } else {
       return Usage("unknown config key '" + key +
                    "' (known: format, offline, only, ignore, timeout_seconds, imds_endpoint, "
-                   "arm_endpoint, verbose)");
+                   "arm_endpoint, verbose, interval_minutes, report_path)");
     }
   }
   return s;
@@ -255,6 +274,10 @@ Result<Options> ResolveOptions(const Settings& file, const Settings& env, const 
   int timeout = static_cast<int>(o.timeout.count());
   pick(&Settings::timeout_seconds, timeout);
   o.timeout = std::chrono::seconds(timeout);
+  int interval = static_cast<int>(o.interval.count());
+  pick(&Settings::interval_minutes, interval);
+  o.interval = std::chrono::minutes(interval);
+  pick(&Settings::report_path, o.report_path);
 
   // kubeadm's rule: `all` ignores everything and may only stand alone.
   const bool has_all = std::find(o.ignore.begin(), o.ignore.end(), "all") != o.ignore.end();
@@ -270,6 +293,9 @@ Result<Options> ResolveOptions(const Settings& file, const Settings& env, const 
 std::string UsageText() {
   return R"(Usage:
   mde-preflight check [options]   inspect this machine and print a preflight report
+  mde-preflight service [--config FILE] [-v]
+                                  run in the foreground as a service: check every
+                                  interval_minutes and keep the JSON report in report_path
   mde-preflight version           print the agent version
   mde-preflight --help            show this text
 
@@ -286,6 +312,10 @@ Check options:
   --arm-endpoint URL     Azure Resource Manager address (tests, private clouds)
   --timeout SECONDS      deadline for the whole run (default 60)
   -v, --verbose          debug logging on standard error
+
+Config file keys: format, offline, only, ignore, timeout_seconds, imds_endpoint, arm_endpoint,
+verbose, interval_minutes (service, default 60), report_path (service, default
+/var/lib/mde-preflight/report.json).
 
 Environment: MDE_PREFLIGHT_IGNORE, MDE_PREFLIGHT_ONLY, MDE_PREFLIGHT_OFFLINE,
 MDE_PREFLIGHT_TIMEOUT, MDE_PREFLIGHT_CONFIG; NO_COLOR turns colour off.

@@ -15,7 +15,7 @@ class Environment;
 
 enum class OutputFormat { kText, kJson };
 
-enum class Command { kCheck, kVersion, kHelp };
+enum class Command { kCheck, kService, kVersion, kHelp };
 
 // One source's settings (flags, environment or config file); unset fields defer to the next
 // source. Precedence (DESIGN.md): flags > environment > file > defaults.
@@ -30,6 +30,8 @@ struct Settings {
   std::optional<std::string> arm_endpoint;
   std::optional<int> timeout_seconds;
   std::optional<int> verbosity;
+  std::optional<int> interval_minutes;     // service: time between two checks
+  std::optional<std::string> report_path;  // service: where the JSON report is kept
 };
 
 struct CommandLine {
@@ -51,6 +53,8 @@ struct Options {
   std::chrono::seconds timeout{60};
   int verbosity = 0;
   std::string config_path;  // the file that was read, empty if none
+  std::chrono::minutes interval{60};
+  std::string report_path;  // empty: the platform default (DefaultReportPath)
 };
 
 // Parses argv (without the program name). Errors are usage errors (exit code 2).
