@@ -1,7 +1,8 @@
 """Scenario loading and the emulated world built from it.
 
 A scenario is a JSON file in scenarios/ (see README.md). It may name a base scenario in
-"extends"; objects are merged key by key, any other value (lists included) replaces the base.
+"extends"; objects are merged key by key, except "tags", "extension" and "findings", which a
+derived scenario states whole; any other value (lists included) replaces the base.
 The World turns the few ids a scenario gives into the resource shapes the endpoints serve.
 Reference: /work/shared/docs/reference/azure.md (section numbers cited below as "azure.md §n").
 """
@@ -43,10 +44,14 @@ class ScenarioError(Exception):
     pass
 
 
-def deep_merge(base, override):
+# Whole values a derived scenario states afresh rather than patches key by key.
+REPLACED_KEYS = {"tags", "extension", "findings"}
+
+
+def deep_merge(base, override, replace=()):
     out = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if key not in replace and isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = deep_merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
@@ -81,7 +86,8 @@ def resolve_scenario(data, name, _seen=None):
         raise ScenarioError(f"scenario {name}: unknown keys {sorted(unknown)}")
     if "extends" in data:
         base = load_scenario(data["extends"], _seen or [])
-        data = deep_merge(base, {k: v for k, v in data.items() if k != "extends"})
+        data = deep_merge(base, {k: v for k, v in data.items() if k != "extends"},
+                          REPLACED_KEYS)
     data = dict(data)
     data["name"] = name
     if data.get("environment", "azure_vm") not in ENVIRONMENTS:
