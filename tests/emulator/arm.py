@@ -32,15 +32,17 @@ TAG_NAME_FORBIDDEN = set('<>%&\\?/')  # characters ARM refuses in tag names (tag
 SCOPE = r"(?P<scope>/subscriptions/[^/]+(?:/resourcegroups/[^/]+/providers/[^/]+/[^/]+/[^/]+)?)"
 SUB = r"(?P<scope>/subscriptions/[^/]+)"
 MACHINE = r"(?P<scope>/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+/[^/]+)"
-VM = r"(?P<scope>/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.compute/virtualmachines/[^/]+)"
-ARC = r"(?P<scope>/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.hybridcompute/machines/[^/]+)"
+RG_PROVIDERS = r"/subscriptions/[^/]+/resourcegroups/[^/]+/providers"
+VM = r"(?P<scope>" + RG_PROVIDERS + r"/microsoft\.compute/virtualmachines/[^/]+)"
+ARC = r"(?P<scope>" + RG_PROVIDERS + r"/microsoft\.hybridcompute/machines/[^/]+)"
 SEC = r"/providers/microsoft\.security"
 ITEM = r"/(?P<item>[^/]+)"
 
 
 class Route:
     def __init__(self, name, method, pattern, action, api, handler):
-        self.name, self.method, self.action, self.api, self.handler = name, method, action, api, handler
+        self.name, self.method, self.action = name, method, action
+        self.api, self.handler = api, handler
         self.regex = re.compile("^" + pattern + "$", re.I)
 
 

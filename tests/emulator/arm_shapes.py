@@ -10,6 +10,8 @@ from world import (ASSESSMENT_NAMES, KEY_EDR_CONFIG, KEY_EDR_INSTALLED, KEY_VA_S
                    KEY_VULN_FINDINGS, SETTING_NAMES)
 
 SECURITY = "providers/Microsoft.Security"
+PORTAL_BLADE = "https://portal.azure.com/#blade/Microsoft_Azure_Security/RecommendationsBlade/" \
+               "assessmentKey/"
 
 
 # ---- pricings: 2024-01-01, azure.md §4a (GetPricingByNameVirtualMachines_example.json) ------
@@ -287,9 +289,7 @@ def assessment(world, key, expand=""):
             "properties": {"resourceDetails": {"source": "Azure", "id": world.machine_id},
                            "displayName": ASSESSMENT_NAMES[key], "status": status,
                            "additionalData": {},
-                           "links": {"azurePortalUri": "https://portal.azure.com/#blade/"
-                                                       "Microsoft_Azure_Security/RecommendationsBlade"
-                                                       f"/assessmentKey/{key}"}}}
+                           "links": {"azurePortalUri": PORTAL_BLADE + key}}}
     if "metadata" in expand.lower():
         body["properties"]["metadata"] = {
             "displayName": ASSESSMENT_NAMES[key], "assessmentType": "BuiltIn",

@@ -297,7 +297,7 @@ def main(argv=None):
     try:
         emulator = Emulator(scenario, key_dir, args.log)
         emulator.start(args.bind, args.port, args.himds_port)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, ScenarioError) as e:
         print(f"azure_emulator: {e}", file=sys.stderr)
         return 2
     stop = threading.Event()

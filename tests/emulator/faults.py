@@ -206,7 +206,8 @@ def slow_body(handler, resp, spec, stop_event):
 def truncated_body(handler, resp, spec):
     sent = resp.body[: int(len(resp.body) * float(spec.get("fraction", 0.5)))]
     declared = len(resp.body) + int(spec.get("extra_declared", 0))
-    write_status_and_headers(handler, resp.status, resp.headers + [("Content-Length", str(declared))])
+    write_status_and_headers(handler, resp.status,
+                             resp.headers + [("Content-Length", str(declared))])
     handler.wfile.write(sent)
     handler.wfile.flush()
     handler.close_connection = True

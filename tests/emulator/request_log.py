@@ -12,8 +12,8 @@ import json
 import threading
 
 LOGGED_HEADERS = ("metadata", "x-forwarded-for", "user-agent", "content-type", "content-length",
-                  "x-ms-client-request-id", "x-ms-correlation-request-id", "x-ms-return-client-request-id",
-                  "authorization", "host", "connection")
+                  "x-ms-client-request-id", "x-ms-correlation-request-id",
+                  "x-ms-return-client-request-id", "authorization", "host", "connection")
 MAX_IN_MEMORY = 20000  # plenty for any test run; keeps a runaway client from eating memory
 
 

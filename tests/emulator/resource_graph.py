@@ -189,7 +189,8 @@ def tables(world):
     for name in shapes.pricing_names(world, False):
         security.append(arg_row(world, shapes.pricing(world, sub_scope, name, False)))
     if world.has_machine:
-        machine = shapes.arc_machine(world) if world.is_arc else shapes.virtual_machine(world, False)
+        machine = shapes.arc_machine(world) if world.is_arc else \
+            shapes.virtual_machine(world, False)
         resources.append(arg_row(world, machine))
         for key in shapes.assessment_keys(world):
             security.append(arg_row(world, shapes.assessment(world, key)))

@@ -8,7 +8,6 @@ import email.utils
 import http.client
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -182,9 +181,8 @@ class IdentityTokenTests(EmulatorTestCase):
         self.assertEqual((implicit.status, implicit.json()["client_id"]), (200, cid))
         self.assertEqual(self.imds("/metadata/identity/oauth2/token",
                                    self.token_query(client_id=cid)).status, 200)
-        self.assertEqual(self.imds("/metadata/identity/oauth2/token",
-                                   self.token_query(client_id="00000000-0000-0000-0000-000000000000")
-                                   ).status, 400)
+        unknown = self.token_query(client_id="00000000-0000-0000-0000-000000000000")
+        self.assertEqual(self.imds("/metadata/identity/oauth2/token", unknown).status, 400)
         both = self.token_query(client_id=cid, object_id="6f5e4d3c-2b1a-4098-8765-43210fedcba9")
         self.assertEqual(self.imds("/metadata/identity/oauth2/token", both).status, 400)
 
@@ -244,6 +242,13 @@ class HimdsTests(EmulatorTestCase):
                       headers={"Authorization": "Bearer " + body["access_token"]})
         self.assertEqual(arm.status, 200)
         self.assertEqual(arm.json()["properties"]["status"], "Connected")
+
+    def test_himds_on_the_main_port(self):
+        self.emu.use({"extends": "arc_machine", "himds": {"same_port": True}})
+        res = request(f"{self.emu.main}/metadata/identity/oauth2/token?api-version=2020-06-01"
+                      "&resource=https%3A%2F%2Fmanagement.azure.com", headers=MD)
+        self.assertEqual(res.status, 401)
+        self.assertTrue(self.realm(res).endswith(".key"))
 
     def test_user_assigned_is_refused_on_arc(self):
         self.assertEqual(self.token(client_id="1e7d2c3b-5a4f-4e6d-8c9b-0a1b2c3d4e5f").status, 400)
@@ -347,10 +352,26 @@ class ArmTests(EmulatorTestCase):
             self.assertTrue(res.header("x-ms-correlation-request-id"))
             self.assertTrue(res.header("www-authenticate").startswith("Bearer "))
 
+    def test_expired_token_is_refused(self):
+        self.emu.use(dict(VM_UNLIMITED, tokens={"lifetime_seconds": 0}))
+        res = self.arm(VM_ID, "2024-07-01", self.mi_token())
+        self.assertEqual((res.status, res.json()["error"]["code"]),
+                         (401, "ExpiredAuthenticationToken"))
+
+    def test_next_link_host_and_null_variants(self):
+        self.emu.use("hostile_next_link")
+        url = f"/subscriptions/{SUB}/providers/Microsoft.Security/settings"
+        body = self.arm(url, "2022-05-01", self.mi_token()).json()
+        self.assertTrue(body["nextLink"].startswith("https://attacker.example.invalid/"))
+        self.emu.use(dict(VM_UNLIMITED, paging={"page_size": 10, "null_next_link": True}))
+        body = self.arm(url, "2022-05-01", self.mi_token()).json()
+        self.assertIsNone(body["nextLink"])
+        self.assertEqual(len(body["value"]), 5)
+
     def test_correlation_id_is_echoed_and_api_version_checked(self):
         path = f"/subscriptions/{SUB}/providers/Microsoft.Security/pricings"
-        res = self.arm(path, "2024-01-01", self.token,
-                       headers={"x-ms-correlation-request-id": "c0ffee00-0000-4000-8000-000000000001"})
+        corr = {"x-ms-correlation-request-id": "c0ffee00-0000-4000-8000-000000000001"}
+        res = self.arm(path, "2024-01-01", self.token, headers=corr)
         self.assertEqual(res.header("x-ms-correlation-request-id"),
                          "c0ffee00-0000-4000-8000-000000000001")
         missing = request(self.emu.main + path, headers={"Authorization": "Bearer " + self.token})
@@ -369,7 +390,8 @@ class ArmTests(EmulatorTestCase):
                             for e in sub["properties"]["extensions"]))
         res = self.arm(VM_ID.lower() + "/providers/microsoft.security/PRICINGS/virtualmachines",
                        "2024-01-01", self.token).json()
-        self.assertEqual(res["id"], VM_ID + "/providers/Microsoft.Security/pricings/VirtualMachines")
+        self.assertEqual(res["id"],
+                         VM_ID + "/providers/Microsoft.Security/pricings/VirtualMachines")
         self.assertEqual((res["properties"]["inherited"], res["properties"]["inheritedFrom"]),
                          ("True", f"/subscriptions/{SUB}"))
         listed = self.arm(f"/subscriptions/{SUB}/providers/Microsoft.Security/pricings",
@@ -655,7 +677,7 @@ class FaultTests(EmulatorTestCase):
             self.get_pricing()
 
     def test_malformed_variants(self):
-        for variant in ("cut", "html", "wrong_types", "binary", "empty"):
+        for variant in ("cut", "html", "wrong_types", "binary", "empty", "deep"):
             with self.subTest(variant=variant):
                 self.use_faults({"match": {"family": "arm"}, "kind": "malformed_json",
                                  "variant": variant})
@@ -664,7 +686,7 @@ class FaultTests(EmulatorTestCase):
                 if variant == "wrong_types":
                     self.assertIsInstance(res.json()["properties"], list)
                 else:
-                    with self.assertRaises(ValueError):
+                    with self.assertRaises((ValueError, RecursionError)):
                         json.loads(res.body.decode("utf-8"))
 
     def test_oversized_body_is_announced_and_can_be_abandoned(self):
@@ -742,9 +764,10 @@ class LogTests(EmulatorTestCase):
     def test_control_endpoints(self):
         self.assertEqual(self.emu.control("POST", "scenario", {"name": "no_such"}).status, 400)
         self.assertEqual(self.emu.control("POST", "scenario", {"x": 1}).status, 400)
-        bad_fault = {"scenario": {"extends": "azure_vm_onboarded_p2",
-                                  "faults": [{"kind": "explode"}]}}
-        self.assertEqual(self.emu.control("POST", "scenario", bad_fault).status, 400)
+        for bad in ({"faults": [{"kind": "explode"}]}, {"himds": {"challenge": "nice"}},
+                    {"imds": {"absent": "404"}}, {"environment": "gcp"}, {"colour": "red"}):
+            body = {"scenario": dict(bad, extends="azure_vm_onboarded_p2")}
+            self.assertEqual(self.emu.control("POST", "scenario", body).status, 400, bad)
         self.emu.use("plan_free")
         self.assertEqual(self.emu.control("GET", "scenario").json()["name"], "plan_free")
         forwarded = request(self.emu.main + "/__emulator/log",

@@ -41,8 +41,8 @@ class TokenStore:
         if mi_res_id:
             claims["xms_mirid"] = mi_res_id
         header = {"typ": "JWT", "alg": "RS256", "kid": "azure-emulator"}
-        token = ".".join([_b64url(json.dumps(header).encode()), _b64url(json.dumps(claims).encode()),
-                          _b64url(secrets.token_bytes(32))])
+        token = ".".join([_b64url(json.dumps(header).encode()),
+                          _b64url(json.dumps(claims).encode()), _b64url(secrets.token_bytes(32))])
         info = {"principal_id": principal_id, "tenant_id": tenant_id, "audience": audience,
                 "expires_on": now + lifetime, "not_before": now, "kind": kind,
                 "client_id": client_id}

@@ -4,6 +4,8 @@ import ipaddress
 import json
 import socket
 import socketserver
+import sys
+import traceback
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -143,6 +145,13 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self.server.app.handle(self, req)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, socket.timeout):
             self.close_connection = True
+        except Exception:  # an emulator bug: say so loudly rather than drop the connection
+            traceback.print_exc(file=sys.stderr)
+            try:
+                send(self, Response.json(500, {"error": "azure emulator internal error; see "
+                                                        "its stderr"}), close=True)
+            except OSError:
+                self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 

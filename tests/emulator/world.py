@@ -22,6 +22,9 @@ KNOWN_KEYS = {
     "api_versions",
 }
 ENVIRONMENTS = ("azure_vm", "azure_arc", "none")
+CHALLENGE_MODES = ("normal", "outside_dir", "dotdot", "subdir", "wrong_suffix", "oversized",
+                   "symlink", "missing_file", "no_header", "malformed_header")
+IMDS_ABSENT = ("reset", "hang")  # how IMDS looks where there is none
 
 # Assessment keys, azure.md §4f (recommendations-reference-compute.md).
 KEY_VULN_FINDINGS = "1195afff-c881-495e-9bc5-1486211ae03f"
@@ -92,6 +95,10 @@ def resolve_scenario(data, name, _seen=None):
     data["name"] = name
     if data.get("environment", "azure_vm") not in ENVIRONMENTS:
         raise ScenarioError(f"scenario {name}: environment must be one of {ENVIRONMENTS}")
+    if data.get("himds", {}).get("challenge", "normal") not in CHALLENGE_MODES:
+        raise ScenarioError(f"scenario {name}: himds.challenge must be one of {CHALLENGE_MODES}")
+    if data.get("imds", {}).get("absent", "reset") not in IMDS_ABSENT:
+        raise ScenarioError(f"scenario {name}: imds.absent must be one of {IMDS_ABSENT}")
     return data
 
 
@@ -203,7 +210,8 @@ class World:
         """VM instance metadata, trimmed to the fields in azure.md §1.6, all primitives strings."""
         compute = {
             "azEnvironment": self.az_environment.upper(),  # JSON uses upper case, azure.md §1.6
-            "location": self.location, "name": self.machine_name, "offer": "0001-com-ubuntu-server-jammy",
+            "location": self.location, "name": self.machine_name,
+            "offer": "0001-com-ubuntu-server-jammy",
             "osType": self.os_type, "placementGroupId": "", "platformFaultDomain": 0,
             "platformUpdateDomain": 0, "priority": "", "provider": "Microsoft.Compute",
             "publisher": "canonical", "resourceGroupName": self.resource_group,
@@ -227,13 +235,16 @@ class World:
         """Arc HIMDS metadata: network {}, publicKeys null, storageProfile {} (azure.md §2.5)."""
         compute = {
             "azEnvironment": self.az_environment, "isHostCompatibilityLayerVm": "",
-            "location": self.location, "name": self.machine_name, "offer": "", "osType": self.os_type.lower(),
+            "location": self.location, "name": self.machine_name, "offer": "",
+            "osType": self.os_type.lower(),
             "placementGroupId": "", "plan": {"name": "", "product": "", "publisher": ""},
-            "platformFaultDomain": "", "platformUpdateDomain": "", "provider": "", "publicKeys": None,
+            "platformFaultDomain": "", "platformUpdateDomain": "", "provider": "",
+            "publicKeys": None,
             "publisher": "", "resourceGroupName": self.resource_group, "customData": "",
             "resourceId": self.machine_id,
             "securityProfile": {"secureBootEnabled": "", "virtualTpmEnabled": ""},
-            "sku": "Ubuntu 22.04.4 LTS", "storageProfile": {}, "subscriptionId": self.subscription_id,
+            "sku": "Ubuntu 22.04.4 LTS", "storageProfile": {},
+            "subscriptionId": self.subscription_id,
             "tags": self.tags_string(), "tagsList": self.tags_list(), "version": "22.04",
             "vmId": self.vm_id, "vmScaleSetName": "", "vmSize": "", "zone": "",
         }
