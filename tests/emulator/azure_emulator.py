@@ -124,7 +124,7 @@ class Emulator:
             self._run_fault(handler, req, rule, family, None, entry)
             return
         resp = self.decorate(family, req, fn())
-        if rule:
+        if rule and not resp.action:  # no body to spoil when the service is absent
             self._run_fault(handler, req, rule, family, resp, entry)
             return
         self._log(entry, req, resp.status if not resp.action else None, resp.action)

@@ -57,8 +57,8 @@ class RateLimiter:
             self._hits.clear()
 
 
-def common_checks(req, identity):
-    """The IMDS request rules (azure.md §1.3, §1.5), in the order a client hits them."""
+def header_checks(req, identity):
+    """Every IMDS request needs Metadata: true and no X-Forwarded-For (azure.md §1.3)."""
     if req.header("X-Forwarded-For") is not None:
         # IMDS rejects proxied requests; exact text [U].
         text = "Bad request. Requests with X-Forwarded-For header are not allowed"
@@ -67,6 +67,14 @@ def common_checks(req, identity):
         if identity:
             return identity_error(400, "bad_request_102", "Required metadata header not specified")
         return imds_error(400, "Bad request. Required metadata header not specified")  # [C]
+    return None
+
+
+def common_checks(req, identity):
+    """The IMDS request rules (azure.md §1.3, §1.5), in the order a client hits them."""
+    err = header_checks(req, identity)
+    if err:
+        return err
     if req.method != "GET":
         return imds_error(405, "Method not allowed")  # text [U]
     if req.has_duplicate_query():
@@ -128,9 +136,10 @@ class ImdsService:
 
     def instance(self, req):
         world = self.app.world
-        if req.path.rstrip("/") == "/metadata/versions":
-            if req.method != "GET":
-                return imds_error(405, "Method not allowed")
+        if req.path.rstrip("/") == "/metadata/versions":  # needs no api-version (azure.md §1.2)
+            err = header_checks(req, identity=False)
+            if err or req.method != "GET":
+                return err or imds_error(405, "Method not allowed")
             return Response.json(200, {"apiVersions": sorted(IMDS_VERSIONS)})
         err = self._rate_limited("imds") or common_checks(req, identity=False)
         if err:

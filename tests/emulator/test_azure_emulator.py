@@ -136,7 +136,9 @@ class ImdsTests(EmulatorTestCase):
             self.assertEqual(res.status, 400)
             self.assertEqual(res.json()["newest-versions"], ["2025-04-07", "2024-07-17",
                                                              "2024-03-15"])
-        versions = request(self.emu.main + "/metadata/versions").json()["apiVersions"]
+        self.assertEqual(request(self.emu.main + "/metadata/versions").status, 400)
+        versions = request(self.emu.main + "/metadata/versions",
+                           headers=MD).json()["apiVersions"]
         self.assertIn("2021-02-01", versions)
 
     def test_rate_limit_returns_429_above_five_per_second(self):
