@@ -29,7 +29,7 @@ using boost::system::errc::errc_t;
 using SysError = boost::system::error_code;
 
 // pipe(7): a pipe holds 64 KiB by default; 16 KiB reads drain it in a few wake-ups.
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 // A child usually exits as its output closes, so the first exit polls come fast; the step then
 // grows, so one that closed its output early costs at most 40 wake-ups a second.
 constexpr auto kFirstPoll = std::chrono::milliseconds(1);
@@ -38,13 +38,14 @@ constexpr auto kMaxPoll = std::chrono::milliseconds(25);
 // Child-side hooks for the Boost launcher (posix/default_launcher.hpp). Boost 1.81 detects
 // on_exec_error by a 5-argument call and then calls it with 4, so a variadic member matches both.
 struct ChildSetup {
-  SysError on_exec_setup(bp::posix::default_launcher& /*launcher*/,
-                         const bp::filesystem::path& /*exe*/, const char* const* /*argv*/) {
+  SysError on_exec_setup(  // NOLINT(readability-identifier-naming): Boost's hook name
+      bp::posix::default_launcher& /*launcher*/, const bp::filesystem::path& /*exe*/,
+      const char* const* /*argv*/) {
     const int err = posix_child::PrepareBeforeExec();
     return err == 0 ? SysError() : SysError(err, boost::system::system_category());
   }
   template <class... Args>
-  void on_exec_error(Args&&... /*args*/) {
+  void on_exec_error(Args&&... /*args*/) {  // NOLINT(readability-identifier-naming)
     posix_child::ExitAfterFailedExec();
   }
 };

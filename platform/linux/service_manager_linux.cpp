@@ -114,7 +114,7 @@ class SystemdServiceManager final : public ServiceManager {
   std::string Systemctl() const {
     for (const std::string_view path : kSystemctlPaths) {
       std::error_code ec;
-      const std::string host = root_ + std::string(path);
+      std::string host = root_ + std::string(path);
       if (std::filesystem::is_regular_file(host, ec)) return host;
     }
     return {};

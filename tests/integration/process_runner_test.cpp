@@ -324,6 +324,7 @@ TEST_F(ProcessRunnerTest, ConcurrentRunsFromThreadsAreIndependent) {
   constexpr int kRunsPerThread = 5;
   std::vector<std::string> failures(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([this, t, &failures] {
       for (int i = 0; i < kRunsPerThread; ++i) {
