@@ -68,4 +68,7 @@ class RetryHttpClient final : public HttpClient {
   std::mt19937_64 random_;
 };
 
+// The platform transport wrapped in the retry decorator.
+std::unique_ptr<HttpClient> MakeRetryingHttpClient(RetryOptions options);
+
 }  // namespace preflight
