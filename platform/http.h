@@ -40,7 +40,7 @@ inline constexpr std::chrono::milliseconds kDefaultConnectTimeout{10'000};
 inline constexpr std::chrono::milliseconds kDefaultTotalTimeout{30'000};
 // Larger than any single ARM / Resource Graph page the agent asks for; callers that know the
 // shape of their answer (IMDS, tokens) pass a smaller cap.
-inline constexpr std::size_t kDefaultMaxResponseBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kDefaultMaxResponseBytes = std::size_t{4} * 1024 * 1024;
 
 struct HttpRequest {
   std::string method = "GET";

@@ -21,7 +21,7 @@ using std::chrono::milliseconds;
 
 // ARM and IMDS send a few KiB of headers; curl itself caps one header line at 100 KiB
 // (CURL_MAX_HTTP_HEADER, include/curl/curl.h). Capping the sum bounds a hostile server.
-constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+constexpr std::size_t kMaxHeaderBytes = std::size_t{64} * 1024;
 // Less than 1 byte/s for 15 s is a stalled transfer; end it without waiting for the total
 // timeout (CURLOPT_LOW_SPEED_LIMIT / CURLOPT_LOW_SPEED_TIME). A slow but moving body is ended by
 // the total timeout instead.
@@ -143,7 +143,7 @@ class Options {
   void Set(CURLoption option, T value) {
     if (code_ == CURLE_OK) code_ = curl_easy_setopt(handle_, option, value);
   }
-  CURLcode code() const { return code_; }
+  CURLcode Code() const { return code_; }
 
  private:
   CURL* handle_;
@@ -200,7 +200,9 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
       return fail(ErrorKind::kInvalid, "invalid header name or value");
     }
     // "Name;" is curl's spelling of a header with an empty value (CURLOPT_HTTPHEADER).
-    if (!append(value.empty() ? name + ";" : name + ": " + value)) {
+    std::string line = name;
+    line.append(value.empty() ? ";" : ": ").append(value);
+    if (!append(line)) {
       return fail(ErrorKind::kOther, "out of memory");
     }
   }
@@ -266,7 +268,7 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     if (request.method != "POST") o.Set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   o.Set(CURLOPT_HTTPHEADER, header_list.get());
-  if (o.code() != CURLE_OK) return fail(ErrorKind::kOther, curl_easy_strerror(o.code()));
+  if (o.Code() != CURLE_OK) return fail(ErrorKind::kOther, curl_easy_strerror(o.Code()));
 
   const CURLcode code = curl_easy_perform(easy.get());
   if (transfer.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {

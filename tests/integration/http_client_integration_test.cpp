@@ -293,6 +293,7 @@ TEST_F(HttpIntegration, ConcurrentSendsShareNothing) {
   constexpr int kThreads = 4;
   std::vector<int> ok(kThreads, 0);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([this, t, &ok] {
       for (int i = 0; i < 5; ++i) {
