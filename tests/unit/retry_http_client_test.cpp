@@ -1,5 +1,7 @@
 #include "platform/retry_http_client.h"
 
+#include "tests/fakes/fake_http_client.h"
+
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -26,26 +28,6 @@ HttpResponse Response(int status, HttpHeaders headers = {}, std::string body = {
   return r;
 }
 
-// Answers from a script, then repeats the last answer; records what it was asked.
-class ScriptedClient final : public HttpClient {
- public:
-  explicit ScriptedClient(std::vector<Result<HttpResponse>> script)
-      : script_(script.begin(), script.end()) {}
-  Result<HttpResponse> Send(const HttpRequest& request) override {
-    requests.push_back(request);
-    if (script_.size() > 1) {
-      Result<HttpResponse> next = script_.front();
-      script_.pop_front();
-      return next;
-    }
-    return script_.front();
-  }
-  std::vector<HttpRequest> requests;
-
- private:
-  std::deque<Result<HttpResponse>> script_;
-};
-
 // A clock that only moves when the decorator sleeps, and a pinned jitter.
 struct FakeTime {
   std::chrono::steady_clock::time_point steady = std::chrono::steady_clock::time_point{} + 1h;
@@ -66,18 +48,22 @@ struct FakeTime {
 };
 
 struct Harness {
-  explicit Harness(std::vector<Result<HttpResponse>> script, RetryOptions options = {}) {
-    auto scripted = std::make_unique<ScriptedClient>(std::move(script));
-    inner = scripted.get();
-    client =
-        std::make_unique<RetryHttpClient>(std::move(scripted), std::move(options), time.Hooks());
+  explicit Harness(std::vector<Result<HttpResponse>> answers, RetryOptions options = {})
+      : script(std::move(answers)) {
+    auto fake = std::make_unique<testing::FakeHttpClient>();
+    inner = fake.get();
+    client = std::make_unique<RetryHttpClient>(std::move(fake), std::move(options), time.Hooks());
   }
   Result<HttpResponse> Send(HttpRequest request = {}) {
     if (request.url.empty()) request.url = "https://management.azure.com/subscriptions/s";
+    inner->Expect(request.method, request.url, script);
     return client->Send(request);
   }
+  std::size_t Sent() const { return inner->requests().size(); }
+
+  std::vector<Result<HttpResponse>> script;
   FakeTime time;
-  ScriptedClient* inner = nullptr;
+  testing::FakeHttpClient* inner = nullptr;
   std::unique_ptr<RetryHttpClient> client;
 };
 
@@ -88,7 +74,7 @@ TEST(RetryHttpClient, RetriesFlappingServerWithPinnedExponentialBackoff) {
   EXPECT_EQ(result.Value().status, 200);
   EXPECT_EQ(result.Value().body, "ok");
   EXPECT_EQ(result.Value().attempts, 3);
-  EXPECT_EQ(h.inner->requests.size(), 3U);
+  EXPECT_EQ(h.Sent(), 3U);
   // 800 ms * 2^(n-1) * 1.05.
   EXPECT_EQ(h.time.sleeps, (std::vector<milliseconds>{840ms, 1680ms}));
   ASSERT_EQ(result.Value().notes.size(), 2U);
@@ -101,7 +87,7 @@ TEST(RetryHttpClient, EveryRetryableStatusIsRetried) {
     auto result = h.Send();
     ASSERT_TRUE(result.Ok());
     EXPECT_EQ(result.Value().status, 200) << status;
-    EXPECT_EQ(h.inner->requests.size(), 2U) << status;
+    EXPECT_EQ(h.Sent(), 2U) << status;
   }
 }
 
@@ -113,7 +99,7 @@ TEST(RetryHttpClient, OtherStatusesAreReturnedAtOnce) {
     EXPECT_EQ(result.Value().status, status);
     EXPECT_EQ(result.Value().attempts, 1);
     EXPECT_TRUE(result.Value().notes.empty());
-    EXPECT_EQ(h.inner->requests.size(), 1U) << status;
+    EXPECT_EQ(h.Sent(), 1U) << status;
     EXPECT_TRUE(h.time.sleeps.empty()) << status;
   }
 }
@@ -125,7 +111,7 @@ TEST(RetryHttpClient, CallerCanWidenTheStatusSet) {
   auto result = h.Send();
   ASSERT_TRUE(result.Ok());
   EXPECT_EQ(result.Value().status, 503);
-  EXPECT_EQ(h.inner->requests.size(), 3U);
+  EXPECT_EQ(h.Sent(), 3U);
 }
 
 TEST(RetryHttpClient, TransportErrorsRetriedOnlyWhenTransient) {
@@ -142,7 +128,7 @@ TEST(RetryHttpClient, TransportErrorsRetriedOnlyWhenTransient) {
     ASSERT_FALSE(result.Ok());
     EXPECT_EQ(result.Err().kind, kind);
     EXPECT_EQ(result.Err().message, "GET https://x/: boom");
-    EXPECT_EQ(h.inner->requests.size(), 1U);
+    EXPECT_EQ(h.Sent(), 1U);
   }
 }
 
@@ -193,7 +179,7 @@ TEST(RetryHttpClient, GivesUpAfterMaxAttemptsWithANote) {
   EXPECT_EQ(error.Err().kind, ErrorKind::kUnavailable);
   EXPECT_NE(error.Err().message.find("connection refused"), std::string::npos);
   EXPECT_NE(error.Err().message.find("gave up after 2 attempts"), std::string::npos);
-  EXPECT_EQ(e.inner->requests.size(), 2U);
+  EXPECT_EQ(e.Sent(), 2U);
 }
 
 TEST(RetryHttpClient, NoRetryRequestIsSentOnce) {
@@ -206,7 +192,7 @@ TEST(RetryHttpClient, NoRetryRequestIsSentOnce) {
   EXPECT_EQ(result.Value().status, 503);
   EXPECT_EQ(result.Value().attempts, 1);
   EXPECT_TRUE(result.Value().notes.empty());
-  EXPECT_EQ(h.inner->requests.size(), 1U);
+  EXPECT_EQ(h.Sent(), 1U);
 }
 
 TEST(RetryHttpClient, StopsWhenTheNextWaitWouldPassTheDeadline) {
@@ -241,14 +227,14 @@ TEST(RetryHttpClient, TheEarlierDeadlineReachesTheTransport) {
   request.headers = {{"Accept", "application/json"}};
   request.deadline = clock.steady + 3s;
   ASSERT_TRUE(h.Send(request).Ok());
-  ASSERT_EQ(h.inner->requests.size(), 1U);
-  EXPECT_EQ(h.inner->requests[0].deadline, clock.steady + 3s);
-  EXPECT_EQ(h.inner->requests[0].headers, request.headers);
+  ASSERT_EQ(h.Sent(), 1U);
+  EXPECT_EQ(h.inner->requests()[0].deadline, clock.steady + 3s);
+  EXPECT_EQ(h.inner->requests()[0].headers, request.headers);
 
   Harness later({Response(200)}, options);
   request.deadline = clock.steady + 30s;
   ASSERT_TRUE(later.Send(request).Ok());
-  EXPECT_EQ(later.inner->requests[0].deadline, clock.steady + 10s);
+  EXPECT_EQ(later.inner->requests()[0].deadline, clock.steady + 10s);
 }
 
 TEST(RetryHttpClient, BackoffIsCappedJitteredAndOverflowSafe) {
@@ -267,9 +253,7 @@ TEST(RetryHttpClient, BackoffIsCappedJitteredAndOverflowSafe) {
 }
 
 TEST(RetryHttpClient, UnpinnedJitterStaysInTheAzureSdkRange) {
-  RetryHttpClient client(
-      std::make_unique<ScriptedClient>(std::vector<Result<HttpResponse>>{Response(200)}),
-      RetryOptions{});
+  RetryHttpClient client(std::make_unique<testing::FakeHttpClient>(), RetryOptions{});
   for (int i = 0; i < 200; ++i) {
     const milliseconds d = client.BackoffDelay(1);
     EXPECT_GE(d, 640ms);
