@@ -42,7 +42,7 @@ std::string SchemaViolations(const nlohmann::json& report) {
     file << report.dump();
   }
   auto result = MakeProcessRunner()->Run(
-      {"/usr/bin/python3", PREFLIGHT_SOURCE_DIR "/tests/tools/validate_report.py",
+      {PREFLIGHT_PYTHON, PREFLIGHT_SOURCE_DIR "/tests/tools/validate_report.py",
        PREFLIGHT_SOURCE_DIR "/agent/schema/report.schema.json", path},
       std::chrono::seconds(60), 1024 * 1024);
   std::remove(path);
