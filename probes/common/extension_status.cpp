@@ -137,4 +137,14 @@ ExtensionStatus ParseExtensionStatus(std::string_view text) {
   return result;
 }
 
+std::string ParseHandlerEnvironmentLogFolder(std::string_view text) {
+  const Json root = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!root.is_array() || root.empty() || !root[0].is_object()) return {};
+  const auto env = root[0].find("handlerEnvironment");
+  if (env == root[0].end() || !env->is_object()) return {};
+  const auto folder = env->find("logFolder");
+  if (folder == env->end() || !folder->is_string()) return {};
+  return folder->get<std::string>();
+}
+
 }  // namespace preflight

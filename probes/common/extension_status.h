@@ -43,4 +43,10 @@ struct ExtensionStatus {
 // Windows guest agent writes the same format). Never throws.
 ExtensionStatus ParseExtensionStatus(std::string_view text);
 
+// The logFolder of a HandlerEnvironment.json: [{"name", "version", "handlerEnvironment":
+// {"logFolder", "configFolder", "statusFolder", "heartbeatFile", ...}}] (WALinuxAgent
+// exthandlers.py create_handler_env). Empty when absent or not a string. The value is untrusted:
+// callers validate it before use. Never throws.
+std::string ParseHandlerEnvironmentLogFolder(std::string_view text);
+
 }  // namespace preflight

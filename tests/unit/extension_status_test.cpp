@@ -112,3 +112,27 @@ TEST(ParseExtensionStatus, DeepNestingDoesNotCrash) {
 
 }  // namespace
 }  // namespace preflight
+
+namespace preflight {
+namespace {
+
+TEST(ParseHandlerEnvironmentLogFolder, Table) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {R"([{"name":"Microsoft.Azure.AzureDefenderForServers.MDE.Linux","version":1.0,)"
+       R"("handlerEnvironment":{"logFolder":"/var/log/azure/Microsoft.Azure.)"
+       R"(AzureDefenderForServers.MDE.Linux","configFolder":"/var/lib/waagent/x/config"}}])",
+       "/var/log/azure/Microsoft.Azure.AzureDefenderForServers.MDE.Linux"},
+      {R"([{"handlerEnvironment":{"logFolder":7}}])", ""},
+      {R"([{"handlerEnvironment":"x"}])", ""},
+      {R"({"handlerEnvironment":{"logFolder":"/x"}})", ""},
+      {"[]", ""},
+      {"[{", ""},
+      {"", ""},
+  };
+  for (const auto& [text, folder] : cases) {
+    EXPECT_EQ(ParseHandlerEnvironmentLogFolder(text), folder) << text;
+  }
+}
+
+}  // namespace
+}  // namespace preflight
