@@ -119,11 +119,14 @@ std::optional<bool> ReadPackage(const Context& ctx, MdeState& state) {
     package["version"] = state.package_version;
     return true;
   }
-  if (out.exit_code == 1 || out.out.find("is not installed") != std::string::npos) {
+  // A damaged or locked database also exits non-zero, but says so on stderr.
+  if (out.out.find("is not installed") != std::string::npos ||
+      (out.exit_code == 1 && out.err.find("error") == std::string::npos)) {
     package["state"] = "not-installed";
     return false;
   }
-  state.notes.push_back("rpm -q mdatp exited with " + std::to_string(out.exit_code));
+  state.notes.push_back("rpm -q mdatp exited with " + std::to_string(out.exit_code) + ": " +
+                        out.err.substr(0, out.err.find('\n')).substr(0, 200));
   return std::nullopt;
 }
 
@@ -291,10 +294,19 @@ MdeState ReadMdeState(const Context& ctx) {
     }
     if (!state.health_error.empty()) state.notes.push_back(state.health_error);
   }
-  state.evidence["health"] = {
-      {"source", state.health_source.empty() ? Json() : Json(state.health_source)},
-      {"error", state.health_error.empty() ? Json() : Json(state.health_error)},
-      {"timed_out", state.health_timed_out}};
+  const auto optional = [](const std::optional<bool>& value) {
+    return value ? Json(*value) : Json();
+  };
+  const auto text = [](const std::string& value) { return value.empty() ? Json() : Json(value); };
+  state.evidence["health"] = {{"source", text(state.health_source)},
+                              {"error", text(state.health_error)},
+                              {"timed_out", state.health_timed_out},
+                              {"healthy", optional(state.healthy)},
+                              {"licensed", optional(state.licensed)},
+                              {"passive_mode", optional(state.passive_mode)},
+                              {"real_time_protection", optional(state.real_time_protection)},
+                              {"release_ring", text(state.release_ring)},
+                              {"definitions_status", text(state.definitions_status)}};
 
   const Onboarding onboarding = ReadOnboarding(ctx, state);
   state.offboarding_file = ctx.fs.Exists(kOffboardFile);

@@ -53,6 +53,8 @@ TEST(MdeStateLive, HealthyFromJson) {
   EXPECT_EQ(s.machine_id, "machine-1");
   EXPECT_EQ(s.org_id, "org-1");
   EXPECT_EQ(s.release_ring, "Production");
+  EXPECT_EQ(r.evidence.at("health").at("passive_mode"), true);
+  EXPECT_EQ(r.evidence.at("health").at("source"), "json");
 }
 
 TEST(MdeStateLive, FallsBackToFieldOutputWhenJsonIsNotSupported) {
@@ -180,6 +182,18 @@ TEST(MdeStateLive, RpmTimeoutLeavesThePackageUnknownButFilesDecide) {
   EXPECT_EQ(s.installed, false);
   ASSERT_FALSE(s.notes.empty());
   EXPECT_NE(s.notes[0].find("rpm -q mdatp failed"), std::string::npos);
+}
+
+TEST(MdeStateLive, RpmDatabaseErrorIsUnknownNotAbsent) {
+  FakeWorld w;
+  w.fs.AddFile("/usr/bin/rpm", "");
+  w.fs.AddFile("/opt/microsoft/mdatp/sbin/wdavdaemon", "");
+  w.processes.Expect(kRpmCommand,
+                     Output(1, "", "error: rpmdb: BDB0113 Thread/process failed\nmore\n"));
+  const MdeState& s = MdeStateOf(w.Ctx());
+  EXPECT_EQ(s.installed, true);  // the package state is unknown; MDE's files decide
+  ASSERT_FALSE(s.notes.empty());
+  EXPECT_NE(s.notes[0].find("error: rpmdb"), std::string::npos) << s.notes[0];
 }
 
 TEST(MdeStateRoot, NeverRunsACommandUnderRoot) {
