@@ -1,0 +1,16 @@
+#pragma once
+
+#include "probes/check.h"
+
+namespace preflight {
+
+// mde.install: is MDE installed, onboarded and healthy on this machine (dpkg/rpm, the mdatp CLI,
+// `mdatp health`, the onboarding file). Fills the report's `mde` section.
+class MdeInstallCheck final : public Check {
+ public:
+  std::string_view Id() const override { return "mde.install"; }
+  std::string_view Title() const override { return "Microsoft Defender for Endpoint installation"; }
+  CheckResult Run(const Context& ctx) const override;
+};
+
+}  // namespace preflight

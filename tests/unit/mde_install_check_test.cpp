@@ -1,0 +1,94 @@
+#include "probes/linux/mde_install_check.h"
+
+#include <gtest/gtest.h>
+
+#include "platform/file_system.h"
+#include "probes/common/facts.h"
+#include "tests/fakes/fake_platform.h"
+
+namespace preflight {
+namespace {
+
+using testing::FakeWorld;
+
+// A fixture tree under tests/data/mde/<name>, inspected as with --root (live=false).
+struct FixtureTree {
+  explicit FixtureTree(const std::string& name)
+      : fs(MakeFileSystem(std::string(PREFLIGHT_TEST_DATA) + "/mde/" + name)) {}
+  Context Ctx() {
+    return Context{*fs,
+                   world.processes,
+                   world.env,
+                   world.services,
+                   world.system,
+                   world.facts,
+                   /*live=*/false,
+                   true,
+                   std::chrono::steady_clock::now() + std::chrono::seconds(30)};
+  }
+  std::unique_ptr<FileSystem> fs;
+  FakeWorld world;
+};
+
+TEST(MdeInstallCheckFixture, InstalledAndOnboarded) {
+  FixtureTree tree("installed_onboarded");
+  const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  const auto& mde = r.report.at("mde");
+  EXPECT_EQ(mde.at("installed"), true);
+  EXPECT_EQ(mde.at("onboarded"), true);
+  EXPECT_TRUE(mde.at("healthy").is_null());
+  EXPECT_EQ(mde.at("version"), "101.24082.0004");
+  EXPECT_EQ(mde.at("org_id"), "00000000-aaaa-bbbb-cccc-000000000001");
+  EXPECT_TRUE(mde.at("machine_id").is_null());
+  EXPECT_TRUE(mde.at("health_issues").empty());
+  EXPECT_NE(r.summary.find("not checked"), std::string::npos) << r.summary;
+  EXPECT_EQ(r.evidence.at("onboarding").at("datacenter"), "WestEurope");
+  // --root never runs a command.
+  EXPECT_TRUE(tree.world.processes.calls().empty());
+}
+
+TEST(MdeInstallCheckFixture, ProxyCredentialsNeverReachTheResult) {
+  FixtureTree tree("installed_onboarded");
+  const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
+  EXPECT_EQ(r.evidence.at("managed_config").at("proxy"),
+            "http://<redacted>@proxy.example.test:3128/");
+  const std::string everything = r.evidence.dump() + r.report.dump() + r.summary + r.remediation;
+  EXPECT_EQ(everything.find("fixture-s3cret"), std::string::npos);
+  EXPECT_EQ(everything.find("fixtureuser"), std::string::npos);
+  // Neither do the onboarding blob's signature or certificate.
+  EXPECT_EQ(everything.find("Zml4dHVyZS1"), std::string::npos);
+}
+
+TEST(MdeInstallCheckFixture, InstalledNotOnboarded) {
+  FixtureTree tree("installed_not_onboarded");
+  const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
+  EXPECT_EQ(r.status, Status::kWarn);
+  EXPECT_NE(r.summary.find("not onboarded"), std::string::npos) << r.summary;
+  EXPECT_NE(r.summary.find("no onboarding file"), std::string::npos) << r.summary;
+  EXPECT_NE(r.remediation.find("onboarding package"), std::string::npos);
+  EXPECT_EQ(r.report.at("mde").at("installed"), true);
+  EXPECT_EQ(r.report.at("mde").at("onboarded"), false);
+}
+
+TEST(MdeInstallCheckFixture, Absent) {
+  FixtureTree tree("absent");
+  const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
+  EXPECT_EQ(r.status, Status::kPass);
+  EXPECT_EQ(r.summary, "MDE is not installed; Defender for Cloud will install it.");
+  EXPECT_EQ(r.report.at("mde").at("installed"), false);
+  EXPECT_EQ(r.report.at("mde").at("onboarded"), false);
+  EXPECT_EQ(r.evidence.at("package").at("state"), "config-files");
+}
+
+TEST(MdeInstallCheckFixture, EmptyTreeIsJudgedFromFilesWithANote) {
+  FixtureTree tree("does_not_exist");
+  const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
+  EXPECT_EQ(r.status, Status::kPass);
+  const auto& notes = r.report.at("mde").at("notes");
+  ASSERT_FALSE(notes.empty());
+  EXPECT_NE(notes[0].get<std::string>().find("rpm database is not parsed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace preflight
