@@ -12,6 +12,7 @@
 #include "agent/checks.h"
 #include "agent/host_info.h"
 #include "agent/options.h"
+#include "agent/render_html.h"
 #include "agent/render_text.h"
 #include "agent/report.h"
 #include "agent/runner.h"
@@ -163,6 +164,8 @@ int RunCheck(const CommandLine& line, const Environment& env) {
   std::string rendered;
   if (o.format == OutputFormat::kJson) {
     rendered = DumpJson(produced.report);
+  } else if (o.format == OutputFormat::kHtml) {
+    rendered = RenderHtml(produced.report);
   } else {
     const bool color = o.output.empty() && StdoutIsTerminal() && !env.Get("NO_COLOR").has_value();
     rendered = RenderText(produced.report, color);

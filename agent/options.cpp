@@ -44,7 +44,8 @@ Result<OutputFormat> ParseFormat(const std::string& text) {
   const std::string lower = Lower(text);
   if (lower == "text") return OutputFormat::kText;
   if (lower == "json") return OutputFormat::kJson;
-  return Usage("unknown format '" + text + "' (use text or json)");
+  if (lower == "html") return OutputFormat::kHtml;
+  return Usage("unknown format '" + text + "' (use text, json or html)");
 }
 
 Result<int> ParseTimeout(const std::string& text, const std::string& source) {
@@ -300,7 +301,7 @@ std::string UsageText() {
   mde-preflight --help            show this text
 
 Check options:
-  --format text|json     report format (default text)
+  --format text|json|html  report format (default text)
   -o, --output FILE      write the report to FILE (atomically) instead of standard output
   --root DIR             inspect the file tree DIR as if it were / (an image or a fixture);
                          checks that need the live kernel read DIR/proc or report skip

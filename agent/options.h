@@ -13,7 +13,7 @@ namespace preflight {
 
 class Environment;
 
-enum class OutputFormat { kText, kJson };
+enum class OutputFormat { kText, kJson, kHtml };
 
 enum class Command { kCheck, kService, kVersion, kHelp };
 

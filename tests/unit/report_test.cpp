@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/render_html.h"
 #include "agent/render_text.h"
 
 namespace preflight {
@@ -88,6 +89,29 @@ TEST(RenderText, ShowsStatusRemediationVerdictAndNoColourWhenOff) {
   EXPECT_NE(plain.find("Verdict: BLOCKED"), std::string::npos);
   EXPECT_EQ(plain.find('\033'), std::string::npos);
   EXPECT_NE(RenderText(report, true).find('\033'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace preflight
+
+namespace preflight {
+namespace {
+
+TEST(RenderHtml, EscapesEverythingFromTheReport) {
+  CheckRun hostile = MakeRun("linux.fanotify", Status::kFail);
+  hostile.result.summary = "<script>alert('x')</script> & \"quoted\"";
+  hostile.result.evidence = {{"comm", "</pre><img src=x onerror=alert(1)>"}};
+  auto report = BuildReport(Inputs({MakeRun("linux.os", Status::kPass), hostile}));
+  report["host"]["hostname"] = "<b>host</b>";
+  const std::string html = RenderHtml(report);
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("<b>host"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;"),
+            std::string::npos);
+  EXPECT_NE(html.find("s-fail"), std::string::npos);
+  EXPECT_NE(html.find("v-blocked"), std::string::npos);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0U);
 }
 
 }  // namespace
