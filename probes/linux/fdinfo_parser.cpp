@@ -1,5 +1,6 @@
 #include "probes/linux/fdinfo_parser.h"
 
+#include <array>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -12,7 +13,20 @@ constexpr std::size_t kMaxOtherText = 256;
 // MAX_HANDLE_SZ is 128 bytes (include/linux/exportfs.h), printed as two hex digits each.
 constexpr std::size_t kMaxFhandleHex = 256;
 
+// A mark line has at most 8 fields today (an inode mark with its file handle). Fields past this
+// capacity are dropped, which keeps per-line parsing free of allocations for 30,000-mark groups.
+constexpr std::size_t kMaxFields = 16;
+
 using Field = std::pair<std::string_view, std::string_view>;
+
+struct Fields {
+  std::array<Field, kMaxFields> items;
+  std::size_t size = 0;
+  bool empty() const { return size == 0; }
+  const Field& front() const { return items[0]; }
+  const Field* begin() const { return items.data(); }
+  const Field* end() const { return items.data() + size; }
+};
 
 std::optional<std::uint64_t> ParseHex(std::string_view s) {
   if (s.empty()) return std::nullopt;
@@ -50,10 +64,10 @@ std::optional<std::uint64_t> ParseDecimal(std::string_view s) {
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 // "key:value key:value ..." -> fields in order. A token without ':' has an empty key.
-std::vector<Field> SplitFields(std::string_view rest) {
-  std::vector<Field> fields;
+Fields SplitFields(std::string_view rest) {
+  Fields fields;
   std::size_t i = 0;
-  while (i < rest.size()) {
+  while (i < rest.size() && fields.size < kMaxFields) {
     while (i < rest.size() && IsBlank(rest[i])) ++i;
     const std::size_t start = i;
     while (i < rest.size() && !IsBlank(rest[i])) ++i;
@@ -61,29 +75,29 @@ std::vector<Field> SplitFields(std::string_view rest) {
     const std::string_view token = rest.substr(start, i - start);
     const std::size_t colon = token.find(':');
     if (colon == std::string_view::npos) {
-      fields.emplace_back(std::string_view(), token);
+      fields.items[fields.size++] = Field(std::string_view(), token);
     } else {
-      fields.emplace_back(token.substr(0, colon), token.substr(colon + 1));
+      fields.items[fields.size++] = Field(token.substr(0, colon), token.substr(colon + 1));
     }
   }
   return fields;
 }
 
 // The first occurrence wins; later duplicates are ignored.
-std::optional<std::string_view> Find(const std::vector<Field>& fields, std::string_view key) {
+std::optional<std::string_view> Find(const Fields& fields, std::string_view key) {
   for (const auto& [k, v] : fields) {
     if (k == key) return v;
   }
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> Hex(const std::vector<Field>& fields, std::string_view key) {
+std::optional<std::uint64_t> Hex(const Fields& fields, std::string_view key) {
   const auto value = Find(fields, key);
   return value ? ParseHex(*value) : std::nullopt;
 }
 
 // mflags, mask and ignored_mask end every mark line; false when one is missing or garbled.
-bool ReadMaskFields(const std::vector<Field>& fields, FanotifyMark& mark) {
+bool ReadMaskFields(const Fields& fields, FanotifyMark& mark) {
   const auto mflags = Hex(fields, "mflags");
   const auto mask = Hex(fields, "mask");
   const auto ignored = Hex(fields, "ignored_mask");
@@ -95,7 +109,7 @@ bool ReadMaskFields(const std::vector<Field>& fields, FanotifyMark& mark) {
   return true;
 }
 
-std::string ReadFhandle(const std::vector<Field>& fields) {
+std::string ReadFhandle(const Fields& fields) {
   const auto bytes = Hex(fields, "fhandle-bytes");
   const auto type = Hex(fields, "fhandle-type");
   const auto handle = Find(fields, "f_handle");
@@ -106,7 +120,7 @@ std::string ReadFhandle(const std::vector<Field>& fields) {
   return std::to_string(*bytes) + ":" + std::to_string(*type) + ":" + std::string(*handle);
 }
 
-std::optional<FanotifyMark> ParseMark(std::string_view line, const std::vector<Field>& fields) {
+std::optional<FanotifyMark> ParseMark(std::string_view line, const Fields& fields) {
   FanotifyMark mark;
   const std::string_view first = fields.front().first;
   std::optional<std::uint64_t> object;
@@ -175,7 +189,7 @@ FanotifyFdinfo ParseFdinfo(std::string_view text) {
     // The "pos:", "flags:", "mnt_id:" and "ino:" header lines describe the file, not the group.
     if (line.substr(0, kPrefix.size()) != kPrefix) continue;
     const std::string_view rest = line.substr(kPrefix.size());
-    const std::vector<Field> fields = SplitFields(rest);
+    const Fields fields = SplitFields(rest);
     if (fields.empty() || fields.front().first.empty()) {
       ++info.malformed_lines;
       continue;
