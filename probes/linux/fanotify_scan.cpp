@@ -59,6 +59,7 @@ class Scanner {
     const auto by_pid = [](const auto& a, const auto& b) { return a.pid < b.pid; };
     std::sort(scan_.holders.begin(), scan_.holders.end(), by_pid);
     std::sort(scan_.named.begin(), scan_.named.end(), by_pid);
+    std::sort(scan_.denied.begin(), scan_.denied.end(), by_pid);
     return std::move(scan_);
   }
 
@@ -81,6 +82,18 @@ class Scanner {
     }
   }
 
+  // Access to a process's fds is one ptrace_may_access() decision for the whole process
+  // (fs/proc/fd.c), so one EACCES means none of its fds can be read: count the process once.
+  void Denied(int pid, const std::string& base) {
+    if (pid == last_denied_) return;
+    last_denied_ = pid;
+    ++scan_.stats.permission_denied;
+    if (scan_.denied.size() >= kMaxDeniedListed) return;
+    auto comm = fs_.ReadFile(base + "/comm", kMaxCommBytes);
+    scan_.denied.push_back(
+        NamedProcess{pid, comm.Ok() ? ReportText(StripNewline(comm.Value()), kMaxCommBytes) : ""});
+  }
+
   void ScanProcess(int pid) {
     const std::string base = "/proc/" + std::to_string(pid);
     std::optional<std::string> comm;
@@ -98,6 +111,7 @@ class Scanner {
     }
     auto fds = fs_.ListDir(base + "/fd", options_.max_fds_per_process);
     if (!fds.Ok()) {
+      if (fds.Err().kind == ErrorKind::kPermission) return Denied(pid, base);
       Count(fds.Err(), false);
       return;
     }
@@ -110,11 +124,12 @@ class Scanner {
       // readlink only: fdinfo is read for fanotify links alone, which keeps the scan cheap.
       auto target = fs_.ReadLink(base + "/fd/" + entry.name);
       if (!target.Ok()) {
+        if (target.Err().kind == ErrorKind::kPermission) return Denied(pid, base);
         Count(target.Err(), true);
         continue;
       }
       if (target.Value() != kFanotifyLinkTarget) continue;
-      auto group = ReadGroup(base, *fd);
+      auto group = ReadGroup(pid, base, *fd);
       if (group) groups.push_back(std::move(*group));
     }
     if (groups.empty()) return;
@@ -130,7 +145,7 @@ class Scanner {
     scan_.holders.push_back(Identify(pid, base, *comm, std::move(groups)));
   }
 
-  std::optional<FanotifyGroup> ReadGroup(const std::string& base, int fd) {
+  std::optional<FanotifyGroup> ReadGroup(int pid, const std::string& base, int fd) {
     FanotifyGroup group;
     group.fd = fd;
     const std::string path = base + "/fdinfo/" + std::to_string(fd);
@@ -142,7 +157,11 @@ class Scanner {
       if (group.truncated) ++scan_.stats.fdinfo_truncated;
     }
     if (!text.Ok()) {
-      Count(text.Err(), true);
+      if (text.Err().kind == ErrorKind::kPermission) {
+        Denied(pid, base);
+      } else {
+        Count(text.Err(), true);
+      }
       if (text.Err().kind == ErrorKind::kNotFound) return std::nullopt;
       group.error = text.Err().message;
       return group;
@@ -185,6 +204,7 @@ class Scanner {
   const FileSystem& fs_;
   const FanotifyScanOptions& options_;
   FanotifyScan scan_;
+  int last_denied_ = 0;
 };
 
 }  // namespace

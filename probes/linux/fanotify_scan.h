@@ -30,6 +30,8 @@ inline constexpr std::size_t kMaxCmdlineChars = 1024;
 // comm is TASK_COMM_LEN (16) bytes including the NUL (include/linux/sched.h); status is ~1.5 KiB.
 inline constexpr std::size_t kMaxCommBytes = 256;
 inline constexpr std::size_t kMaxStatusBytes = 64 * 1024;
+// Denied processes named in the evidence; the counter carries the total.
+inline constexpr std::size_t kMaxDeniedListed = 10;
 
 // The readlink(2) target of a fanotify group fd (fs/notify/fanotify/fanotify_user.c creates it
 // with anon_inode_getfd("[fanotify]"); checked on kernel 6.18, reference §"How the C++ agent").
@@ -73,7 +75,7 @@ struct FanotifyScanStats {
   std::size_t fanotify_fds = 0;
   std::size_t vanished_processes = 0;  // exited between listing and reading (ENOENT/ESRCH)
   std::size_t vanished_fds = 0;
-  std::size_t permission_denied = 0;
+  std::size_t permission_denied = 0;  // processes that could not be (fully) inspected: EACCES
   std::size_t fdinfo_truncated = 0;
   std::size_t fd_lists_truncated = 0;
   std::size_t other_errors = 0;
@@ -87,6 +89,7 @@ struct FanotifyScan {
   Error proc_error;                     // why /proc could not be listed
   std::vector<FanotifyHolder> holders;  // by pid
   std::vector<NamedProcess> named;      // processes whose comm is in watch_comms, by pid
+  std::vector<NamedProcess> denied;     // the first kMaxDeniedListed processes denied to us
   FanotifyScanStats stats;
 
   // Some processes or descriptors could not be inspected, so a holder may be missing.

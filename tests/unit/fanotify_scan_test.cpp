@@ -2,45 +2,20 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
 #include <string>
 
 #include "tests/fakes/fake_platform.h"
+#include "tests/unit/fake_proc.h"
 #include "tests/unit/faulty_file_system.h"
 
 namespace preflight::testing {
 namespace {
 
-constexpr char kContentPerm[] =
-    "pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1038\nfanotify flags:15 event-flags:8000\n"
-    "fanotify mnt_id:1b mflags:0 mask:50000 ignored_mask:0\n";
-constexpr char kNotifyMount[] =
-    "fanotify flags:1 event-flags:8000\nfanotify mnt_id:1b mflags:0 mask:28 ignored_mask:0\n";
+constexpr const char* kContentPerm = kContentPermFdinfo;
+constexpr const char* kNotifyMount = kNotifyFdinfo;
+using Proc = FakeProc;
 
-struct Proc {
-  int pid;
-  std::string comm;
-  std::string exe;
-  std::string cmdline;
-  std::map<int, std::string> fanotify;  // fd -> fdinfo
-};
-
-void Add(FakeFileSystem& fs, const Proc& p) {
-  const std::string base = "/proc/" + std::to_string(p.pid);
-  fs.AddFile(base + "/comm", p.comm + "\n");
-  fs.AddLink(base + "/exe", p.exe);
-  fs.AddFile(base + "/cmdline", p.cmdline);
-  fs.AddFile(base + "/status", "Name:\t" + p.comm + "\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
-  // Ordinary descriptors whose fdinfo must never be read.
-  fs.AddLink(base + "/fd/0", "/dev/null");
-  fs.AddLink(base + "/fd/1", "socket:[12345]");
-  fs.AddLink(base + "/fd/2", "anon_inode:[eventpoll]");
-  fs.AddFile(base + "/fdinfo/0", "pos:\t0\n");
-  for (const auto& [fd, fdinfo] : p.fanotify) {
-    fs.AddLink(base + "/fd/" + std::to_string(fd), std::string(kFanotifyLinkTarget));
-    fs.AddFile(base + "/fdinfo/" + std::to_string(fd), fdinfo);
-  }
-}
+void Add(FakeFileSystem& fs, const Proc& p) { AddFakeProc(fs, p); }
 
 FanotifyScanOptions Options() {
   FanotifyScanOptions options;
@@ -120,10 +95,18 @@ TEST(ScanFanotifyHolders, PermissionErrorsMakeTheScanPartial) {
   fs.Fail("/proc/20/fd", ErrorKind::kPermission);
   fs.Fail("/proc/21/fdinfo/3", ErrorKind::kPermission);
   fs.Fail("/proc/22/fd", ErrorKind::kOther);
+  // pid 1 of a sandbox: the fd names list, but every readlink is denied. Counted once.
+  Add(fake, {23, "process_api", "/x", "x", {{3, kContentPerm}}});
+  fs.Fail("/proc/23/fd/0", ErrorKind::kPermission);
+  fs.Fail("/proc/23/fd/1", ErrorKind::kPermission);
 
   const FanotifyScan scan = ScanFanotifyHolders(fs, Options());
   EXPECT_TRUE(scan.Partial());
-  EXPECT_EQ(scan.stats.permission_denied, 2U);
+  EXPECT_EQ(scan.stats.permission_denied, 3U);
+  ASSERT_EQ(scan.denied.size(), 3U);
+  EXPECT_EQ(scan.denied[2].comm, "process_api");
+  EXPECT_EQ(scan.denied[0].pid, 20);
+  EXPECT_EQ(scan.denied[0].comm, "other-user");
   EXPECT_EQ(scan.stats.other_errors, 1U);
   ASSERT_EQ(scan.stats.error_samples.size(), 1U);
   EXPECT_NE(scan.stats.error_samples[0].find("/proc/22/fd"), std::string::npos);
