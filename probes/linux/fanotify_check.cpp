@@ -204,22 +204,23 @@ void AddPartialScan(const Context& ctx, const FanotifyScan& scan, bool live, Fin
     why += part;
   };
   if (unprivileged) add("the agent is not running as root" + hidepid_note);
-  if (s.permission_denied > 0) {
-    std::vector<std::string> names;
-    for (const NamedProcess& p : scan.denied) {
-      names.push_back("pid " + std::to_string(p.pid) + (p.comm.empty() ? "" : " " + p.comm));
-    }
-    if (s.permission_denied > names.size()) {
-      names.push_back(std::to_string(s.permission_denied - names.size()) + " more");
-    }
+  if (s.permission_denied > 0 && unprivileged) {
+    add(std::to_string(s.permission_denied) + " processes could not be inspected");
+  } else if (s.permission_denied > 0) {
+    // As root, a denial is unusual enough that naming the processes helps.
     std::string list;
-    for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+    for (const NamedProcess& p : scan.denied) {
+      list += (list.empty() ? "" : ", ") + ("pid " + std::to_string(p.pid)) +
+              (p.comm.empty() ? "" : " " + p.comm);
+    }
+    if (s.permission_denied > scan.denied.size()) {
+      list += ", " + std::to_string(s.permission_denied - scan.denied.size()) + " more";
+    }
     add(std::to_string(s.permission_denied) +
-        (s.permission_denied == 1 ? " process" : " processes") + " could not be inspected" +
-        (unprivileged ? std::string()
-                      : " even as root (ptrace access to it is denied, e.g. by a security "
-                        "module or a more privileged owner)") +
-        ": " + list);
+        (s.permission_denied == 1 ? " process" : " processes") +
+        " could not be inspected even as root (ptrace access to it is denied, e.g. by a "
+        "security module or a more privileged owner): " +
+        list);
   }
   if (s.deadline_reached) {
     add("the scan stopped at its time limit after " + std::to_string(s.processes_seen) +
