@@ -73,11 +73,17 @@ CatalogProduct ParseProduct(const json& entry, std::size_t index) {
     throw CatalogError{where + " has no match rules"};
   }
   for (const std::string& comm : product.comm_names) {
-    if (comm.size() > kMaxCommName) throw CatalogError{where + " comm \"" + comm + "\" > 15 bytes"};
+    if (comm.size() > kMaxCommName) {
+      throw CatalogError{
+          std::string(where).append(" comm \"").append(comm).append("\" > 15 bytes")};
+    }
   }
   for (const auto* list : {&product.exe_paths, &product.exe_prefixes}) {
     for (const std::string& path : *list) {
-      if (path.front() != '/') throw CatalogError{where + " path \"" + path + "\" is relative"};
+      if (path.front() != '/') {
+        throw CatalogError{
+            std::string(where).append(" path \"").append(path).append("\" is relative")};
+      }
     }
   }
   if (entry.contains("classification")) {

@@ -1,5 +1,8 @@
 #include "probes/linux/fanotify_findings.h"
 
+#include <initializer_list>
+#include <string_view>
+
 #include "platform/file_system.h"
 #include "platform/system_info.h"
 #include "probes/common/facts.h"
@@ -8,8 +11,14 @@ namespace preflight {
 namespace {
 
 // /proc/mounts is one ~100-byte line per mount; 1 MiB covers hosts with thousands of mounts.
-constexpr std::size_t kMaxMountsBytes = 1024 * 1024;
+constexpr std::size_t kMaxMountsBytes = std::size_t{1024} * 1024;
 constexpr std::size_t kMaxNamesInSummary = 10;
+
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (const std::string_view part : parts) out.append(part);
+  return out;
+}
 
 }  // namespace
 
@@ -38,20 +47,18 @@ void AddServiceFindings(const std::vector<ServiceFinding>& services, FanotifyFin
       const std::string where = f.source == ServiceFinding::Source::kProcess
                                     ? "a process of that name is running (" + f.detail + ")"
                                     : "the service is " + f.detail;
-      findings.Add(Status::kFail, "Conflicting service " + who + ": " + where + "; " + installer,
-                   "Stop, disable and remove " + f.service.name +
-                       " before installing Defender "
-                       "for Endpoint, or confirm with " +
-                       f.service.vendor +
-                       " that it is compatible "
-                       "and install manually with mde_installer.sh --skip_conflict.");
+      findings.Add(Status::kFail, Cat({"Conflicting service ", who, ": ", where, "; ", installer}),
+                   Cat({"Stop, disable and remove ", f.service.name,
+                        " before installing Defender for Endpoint, or confirm with ",
+                        f.service.vendor, " that it is compatible and install manually with ",
+                        "mde_installer.sh --skip_conflict."}));
     } else {
       findings.Add(Status::kWarn,
-                   "The conflicting service " + who + " is installed (" + f.detail +
-                       ") but whether it runs cannot be told without the live service manager; " +
-                       installer,
-                   "On the machine itself, check `systemctl status " + f.service.name +
-                       "` and remove the product if it is active.");
+                   Cat({"The conflicting service ", who, " is installed (", f.detail,
+                        ") but whether it runs cannot be told without the live service manager; ",
+                        installer}),
+                   Cat({"On the machine itself, check `systemctl status ", f.service.name,
+                        "` and remove the product if it is active."}));
     }
   }
 }

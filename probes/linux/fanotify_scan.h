@@ -15,21 +15,21 @@ namespace preflight {
 
 // PID_MAX_LIMIT, the ceiling of kernel.pid_max on 64-bit kernels (include/linux/threads.h:
 // 4 * 1024 * 1024), plus room for the ~70 non-pid entries of /proc.
-inline constexpr std::size_t kMaxProcEntries = 4 * 1024 * 1024 + 4096;
+inline constexpr std::size_t kMaxProcEntries = std::size_t{4} * 1024 * 1024 + 4096;
 // Per process. /proc/<pid>/fd lists descriptors in ascending order (fs/proc/fd.c), and daemons
 // open their fanotify group at start-up, so the lowest 65536 are kept: 64 times the usual 1024
 // RLIMIT_NOFILE soft limit, while a process with fs.nr_open (1048576) fds cannot stall the scan.
 inline constexpr std::size_t kMaxFdsPerProcess = 65536;
 // A group prints one ~140-byte line per inode mark (fs/notify/fdinfo.c); 4 MiB holds ~30,000
 // marks. A longer fdinfo is re-read for its last 4 MiB and flagged as truncated.
-inline constexpr std::size_t kMaxFdinfoBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxFdinfoBytes = std::size_t{4} * 1024 * 1024;
 // /proc/<pid>/cmdline can reach ARG_MAX-sized values; 256 KiB covers real daemons (long Java
 // command lines included) and the report shows at most kMaxCmdlineChars of it.
-inline constexpr std::size_t kMaxCmdlineBytes = 256 * 1024;
+inline constexpr std::size_t kMaxCmdlineBytes = std::size_t{256} * 1024;
 inline constexpr std::size_t kMaxCmdlineChars = 1024;
 // comm is TASK_COMM_LEN (16) bytes including the NUL (include/linux/sched.h); status is ~1.5 KiB.
 inline constexpr std::size_t kMaxCommBytes = 256;
-inline constexpr std::size_t kMaxStatusBytes = 64 * 1024;
+inline constexpr std::size_t kMaxStatusBytes = std::size_t{64} * 1024;
 // Denied processes named in the evidence; the counter carries the total.
 inline constexpr std::size_t kMaxDeniedListed = 10;
 

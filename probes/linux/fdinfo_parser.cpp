@@ -22,10 +22,6 @@ using Field = std::pair<std::string_view, std::string_view>;
 struct Fields {
   std::array<Field, kMaxFields> items;
   std::size_t size = 0;
-  bool empty() const { return size == 0; }
-  const Field& front() const { return items[0]; }
-  const Field* begin() const { return items.data(); }
-  const Field* end() const { return items.data() + size; }
 };
 
 std::optional<std::uint64_t> ParseHex(std::string_view s) {
@@ -85,8 +81,8 @@ Fields SplitFields(std::string_view rest) {
 
 // The first occurrence wins; later duplicates are ignored.
 std::optional<std::string_view> Find(const Fields& fields, std::string_view key) {
-  for (const auto& [k, v] : fields) {
-    if (k == key) return v;
+  for (std::size_t i = 0; i < fields.size; ++i) {
+    if (fields.items[i].first == key) return fields.items[i].second;
   }
   return std::nullopt;
 }
@@ -122,7 +118,7 @@ std::string ReadFhandle(const Fields& fields) {
 
 std::optional<FanotifyMark> ParseMark(std::string_view line, const Fields& fields) {
   FanotifyMark mark;
-  const std::string_view first = fields.front().first;
+  const std::string_view first = fields.items[0].first;
   std::optional<std::uint64_t> object;
   if (first == "ino") {
     mark.kind = FanotifyMarkKind::kInode;
@@ -139,7 +135,7 @@ std::optional<FanotifyMark> ParseMark(std::string_view line, const Fields& field
     object = Hex(fields, "sdev");
   } else if (first == "mnt_ns" || first == "mnt_ns_id") {
     mark.kind = FanotifyMarkKind::kMountNamespace;
-    object = ParseDecimal(fields.front().second);
+    object = ParseDecimal(fields.items[0].second);
   } else {
     mark.kind = FanotifyMarkKind::kOther;
     mark.text = std::string(line.substr(0, kMaxOtherText));
@@ -190,11 +186,11 @@ FanotifyFdinfo ParseFdinfo(std::string_view text) {
     if (line.substr(0, kPrefix.size()) != kPrefix) continue;
     const std::string_view rest = line.substr(kPrefix.size());
     const Fields fields = SplitFields(rest);
-    if (fields.empty() || fields.front().first.empty()) {
+    if (fields.size == 0 || fields.items[0].first.empty()) {
       ++info.malformed_lines;
       continue;
     }
-    if (fields.front().first == "flags") {
+    if (fields.items[0].first == "flags") {
       const auto flags = Hex(fields, "flags");
       const auto event_flags = Hex(fields, "event-flags");
       if (info.has_group_line || !flags || !event_flags) {

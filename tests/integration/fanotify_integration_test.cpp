@@ -67,11 +67,11 @@ class TempDir {
     if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
   }
   std::string File(const std::string& name) const {
-    const std::string path = path_ + "/" + name;
+    std::string path = path_ + "/" + name;
     std::ofstream(path) << "x\n";
     return path;
   }
-  const std::string& path() const { return path_; }
+  const std::string& Path() const { return path_; }
 
  private:
   std::string path_;
@@ -117,7 +117,7 @@ TEST(FanotifyLive, ContentGroupWithPermissionMarkIsAConflictAndFails) {
   ASSERT_NE(holder, nullptr);
   LiveHost host;
   const CheckResult r = host.RunCheck();
-  const nlohmann::json* user = UserByPid(r, holder->pid());
+  const nlohmann::json* user = UserByPid(r, holder->Pid());
   ASSERT_NE(user, nullptr) << r.report.dump(2);
   EXPECT_EQ((*user)["blocking"], true);
   EXPECT_EQ((*user)["classification"], "conflict");
@@ -127,20 +127,20 @@ TEST(FanotifyLive, ContentGroupWithPermissionMarkIsAConflictAndFails) {
   EXPECT_EQ((*user)["permission_events"], nlohmann::json::array({"FAN_OPEN_PERM"}));
   EXPECT_EQ((*user)["groups"][0]["class"], "content");
   EXPECT_EQ(r.status, Status::kFail);
-  EXPECT_NE(r.summary.find("pid " + std::to_string(holder->pid())), std::string::npos) << r.summary;
+  EXPECT_NE(r.summary.find("pid " + std::to_string(holder->Pid())), std::string::npos) << r.summary;
   // The holder answers its permission events, so opening the guarded file still works.
-  EXPECT_TRUE(std::ifstream(dir.path() + "/guarded").good());
+  EXPECT_TRUE(std::ifstream(dir.Path() + "/guarded").good());
 }
 
 TEST(FanotifyLive, NotifyOnlyHolderIsReportedWithoutFailing) {
   SKIP_WITHOUT_FANOTIFY(false);
   const TempDir dir;
   auto holder = StartHolder({"--class", "notify", "--mark", "mount", "--mark", "filesystem",
-                             "--mark", "inode:" + dir.File("watched"), "--path", dir.path()});
+                             "--mark", "inode:" + dir.File("watched"), "--path", dir.Path()});
   ASSERT_NE(holder, nullptr);
   LiveHost host;
   const CheckResult r = host.RunCheck();
-  const nlohmann::json* user = UserByPid(r, holder->pid());
+  const nlohmann::json* user = UserByPid(r, holder->Pid());
   ASSERT_NE(user, nullptr) << r.report.dump(2);
   EXPECT_EQ((*user)["classification"], "notify");
   EXPECT_EQ((*user)["blocking"], false);
@@ -184,7 +184,7 @@ TEST(FanotifyLive, WdavdaemonInAPrivateMountNamespaceIsMde) {
     ASSERT_NE(holder, nullptr) << error;
     LiveHost host;
     const CheckResult r = host.RunCheck();
-    const nlohmann::json* user = UserByPid(r, holder->pid());
+    const nlohmann::json* user = UserByPid(r, holder->Pid());
     ASSERT_NE(user, nullptr) << r.report.dump(2);
     EXPECT_EQ((*user)["comm"], "wdavdaemon");
     EXPECT_EQ((*user)["exe"], "/opt/microsoft/mdatp/sbin/wdavdaemon");
@@ -203,7 +203,7 @@ TEST(FanotifyLive, WdavdaemonInAPrivateMountNamespaceIsMde) {
 TEST(FanotifyLive, HolderNamedFapolicydIsAllowed) {
   SKIP_WITHOUT_FANOTIFY(true);
   const TempDir dir;
-  const std::string link = dir.path() + "/fapolicyd";
+  const std::string link = dir.Path() + "/fapolicyd";
   std::filesystem::create_symlink(FanotifyHolderPath(), link);
   std::string error;
   // Executed through the symlink, the process's comm is "fapolicyd" (fs/exec.c sets it from the
@@ -214,7 +214,7 @@ TEST(FanotifyLive, HolderNamedFapolicydIsAllowed) {
   ASSERT_NE(holder, nullptr) << error;
   LiveHost host;
   const CheckResult r = host.RunCheck();
-  const nlohmann::json* user = UserByPid(r, holder->pid());
+  const nlohmann::json* user = UserByPid(r, holder->Pid());
   ASSERT_NE(user, nullptr) << r.report.dump(2);
   EXPECT_EQ((*user)["comm"], "fapolicyd");
   EXPECT_EQ((*user)["blocking"], true);

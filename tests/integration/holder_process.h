@@ -24,7 +24,7 @@ class HolderProcess {
   HolderProcess(const HolderProcess&) = delete;
   HolderProcess& operator=(const HolderProcess&) = delete;
 
-  pid_t pid() const { return pid_; }
+  pid_t Pid() const { return pid_; }
   // SIGKILL and reap now (idempotent).
   void Kill();
 

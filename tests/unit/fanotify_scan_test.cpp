@@ -42,7 +42,7 @@ TEST(ScanFanotifyHolders, FindsHoldersAndReadsFdinfoOnlyForFanotifyLinks) {
   EXPECT_EQ(scan.stats.processes_seen, 3U);
   EXPECT_EQ(scan.stats.fds_checked, 4U + 3U + 5U);
   EXPECT_EQ(scan.stats.fanotify_fds, 3U);
-  EXPECT_EQ(fs.fdinfo_reads(), 3);  // never the fdinfo of /dev/null, sockets or epoll
+  EXPECT_EQ(fs.FdinfoReads(), 3);  // never the fdinfo of /dev/null, sockets or epoll
   ASSERT_EQ(scan.holders.size(), 2U);
 
   const FanotifyHolder& clam = scan.holders[0];

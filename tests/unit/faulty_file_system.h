@@ -45,7 +45,7 @@ class FaultyFileSystem final : public FileSystem {
   std::string HostPath(const std::string& path) const override { return inner_.HostPath(path); }
   bool IsLiveRoot() const override { return inner_.IsLiveRoot(); }
 
-  int fdinfo_reads() const { return fdinfo_reads_; }
+  int FdinfoReads() const { return fdinfo_reads_; }
 
  private:
   std::optional<Error> Fault(const std::string& path) const {
