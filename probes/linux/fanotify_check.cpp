@@ -108,7 +108,9 @@ CheckResult FanotifyCheck::Run(const Context& ctx) const {
         conflict.push_back(label);
         break;
       case HolderClass::kAllowed:
-        allowed.push_back(label);
+        // The sentence already says "fapolicyd"; pid and path are what tell instances apart.
+        allowed.push_back("pid " + std::to_string(entry.holder->pid) +
+                          (entry.holder->exe.empty() ? "" : ", " + entry.holder->exe));
         break;
       case HolderClass::kMde:
         mde.push_back(label);

@@ -45,7 +45,8 @@ std::vector<ServiceFinding> FindConflictingServices(const Context& ctx,
   evidence = nlohmann::json::array();
   const bool use_manager = ctx.live && ctx.fs.IsLiveRoot() && ctx.services.Available();
   for (const ConflictingService& service : catalog.services) {
-    nlohmann::json seen = {{"name", service.name}};
+    nlohmann::json seen = {{"name", service.name},
+                           {"checked_with", use_manager ? "service_manager" : "unit_files"}};
     bool active = false;
     for (const NamedProcess& process : named) {
       if (process.comm != service.name) continue;
@@ -73,10 +74,10 @@ std::vector<ServiceFinding> FindConflictingServices(const Context& ctx,
       }
     }
     if (!state_known && !active) {
-      if (auto unit = FindUnitFile(ctx.fs, service.name)) {
+      auto unit = FindUnitFile(ctx.fs, service.name);
+      if (unit)
         findings.push_back({service, ServiceFinding::Source::kUnitFile, false, false, *unit});
-        seen["unit_file"] = *unit;
-      }
+      seen["unit_file"] = unit ? nlohmann::json(*unit) : nlohmann::json(nullptr);
     }
     evidence.push_back(seen);
   }

@@ -140,6 +140,7 @@ TEST(FanotifyCheck, FapolicydPassesOnRhelAndFedora) {
     const CheckResult r = w.Run();
     EXPECT_EQ(r.status, Status::kPass) << r.summary;
     EXPECT_TRUE(Has(r.summary, "mdatp health")) << r.summary;
+    EXPECT_TRUE(Has(r.summary, "fapolicyd is running (pid 900, /usr/sbin/fapolicyd)")) << r.summary;
     EXPECT_EQ((*UserByPid(r, 900))["classification"], "allowed");
   }
 }
