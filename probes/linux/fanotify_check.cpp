@@ -19,6 +19,15 @@ namespace {
 // The installer gives its scan 5 minutes (reference §1.1); ours reads far less (no fdinfo for
 // ordinary fds), so 2 minutes is generous and a slower scan is reported as partial instead.
 constexpr auto kScanBudget = std::chrono::seconds(120);
+// Summaries carry names from the inspected host (os-release, paths); cap and clean them so the
+// JSON report can always be written. A summary is a few sentences; 16 KiB is far above that.
+constexpr std::size_t kMaxSentenceText = std::size_t{16} * 1024;
+
+void Finish(const FanotifyFindings& findings, CheckResult& result) {
+  findings.Finish(result);
+  result.summary = ReportText(result.summary, kMaxSentenceText);
+  result.remediation = ReportText(result.remediation, kMaxSentenceText);
+}
 
 // The real location of MDE when /opt/microsoft/mdatp is a symlink (--install-path), else "".
 std::string MdatpTarget(const FileSystem& fs) {
@@ -63,7 +72,7 @@ CheckResult FanotifyCheck::Run(const Context& ctx) const {
     options.watch_comms.push_back(service.name);
   }
   const FanotifyScan scan = ScanFanotifyHolders(ctx.fs, options);
-  result.evidence["proc"] = ctx.fs.HostPath("/proc");
+  result.evidence["proc"] = ReportText(ctx.fs.HostPath("/proc"), kMaxSentenceText);
   result.evidence["live"] = live;
   if (live) result.evidence["privileged"] = ctx.system.IsPrivileged();
 
@@ -72,7 +81,7 @@ CheckResult FanotifyCheck::Run(const Context& ctx) const {
   result.evidence["services"] = service_evidence;
 
   if (!scan.proc_listed) {
-    result.evidence["proc_error"] = scan.proc_error.message;
+    result.evidence["proc_error"] = ReportText(scan.proc_error.message, kMaxSentenceText);
     const std::string where = ctx.fs.HostPath("/proc");
     if (!live && scan.proc_error.kind == ErrorKind::kNotFound) {
       const std::string why = "The inspected tree has no " + where +
@@ -89,7 +98,7 @@ CheckResult FanotifyCheck::Run(const Context& ctx) const {
                        "), so the programs holding fanotify groups are unknown.",
                    "Run the check where /proc is mounted and readable, as root.");
     }
-    findings.Finish(result);
+    Finish(findings, result);
     return result;
   }
 
@@ -166,7 +175,7 @@ CheckResult FanotifyCheck::Run(const Context& ctx) const {
                  "and do not conflict: " +
                      JoinLabels(notify) + ".");
   }
-  findings.Finish(result);
+  Finish(findings, result);
   spdlog::debug("linux.fanotify: {} processes, {} fanotify fds, {} holders, status {}",
                 scan.stats.processes_seen, scan.stats.fanotify_fds, holders.size(),
                 StatusName(result.status));

@@ -70,8 +70,8 @@ void AddFapolicydFinding(const Context& ctx, const std::vector<std::string>& lab
   const auto opt = [](const std::optional<bool>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
   };
-  evidence["fapolicyd"] = {{"os_id", os.id},
-                           {"os_id_like", os.id_like},
+  evidence["fapolicyd"] = {{"os_id", ReportText(os.id, 256)},
+                           {"os_id_like", ReportText(os.id_like, 256)},
                            {"mde_installed", opt(mde.installed)},
                            {"mde_healthy", opt(mde.healthy)}};
   const std::string who = JoinLabels(labels);

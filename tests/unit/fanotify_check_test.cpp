@@ -159,6 +159,17 @@ TEST(FanotifyCheck, FapolicydWarnsOnRhelWhenMdeIsUnhealthy) {
   EXPECT_EQ(r.evidence["fapolicyd"]["mde_healthy"], false);
 }
 
+TEST(FanotifyCheck, HostileOsReleaseTextCannotBreakTheReport) {
+  World w;
+  w.fs.AddFile("/etc/os-release", "ID=\"ev\xffil\"\nPRETTY_NAME=\"bad \xff\xfe\x01 name\"\n");
+  AddFakeProc(w.fs, kFapolicyd);
+  const CheckResult r = w.Run();
+  EXPECT_TRUE(Has(r.summary, "bad ??? name")) << r.summary;
+  EXPECT_NO_THROW(
+      (void)nlohmann::json({{"summary", r.summary}, {"evidence", r.evidence}, {"report", r.report}})
+          .dump());
+}
+
 TEST(FanotifyCheck, FapolicydWarnsElsewhere) {
   const struct {
     const char* os;
