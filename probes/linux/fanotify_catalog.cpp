@@ -1,0 +1,197 @@
+#include "probes/linux/fanotify_catalog.h"
+
+#include <algorithm>
+#include <initializer_list>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "probes/common/embedded_data.h"
+
+namespace preflight {
+namespace {
+
+using nlohmann::json;
+
+// TASK_COMM_LEN is 16 including the NUL (include/linux/sched.h), so a longer name never matches.
+constexpr std::size_t kMaxCommName = 15;
+
+// Thrown inside this file only and turned into an Error by ParseFanotifyCatalog.
+struct CatalogError {
+  std::string message;
+};
+
+void AllowKeys(const json& object, std::initializer_list<const char*> keys,
+               const std::string& where) {
+  if (!object.is_object()) throw CatalogError{where + " is not an object"};
+  for (const auto& item : object.items()) {
+    if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return item.key() == k; })) {
+      throw CatalogError{where + " has unknown key \"" + item.key() + "\""};
+    }
+  }
+}
+
+std::string RequiredString(const json& object, const char* key, const std::string& where) {
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string() || it->get<std::string>().empty()) {
+    throw CatalogError{where + "." + key + " must be a non-empty string"};
+  }
+  return it->get<std::string>();
+}
+
+std::vector<std::string> StringList(const json& object, const char* key, const std::string& where) {
+  std::vector<std::string> values;
+  const auto it = object.find(key);
+  if (it == object.end()) return values;
+  if (!it->is_array()) throw CatalogError{where + "." + key + " must be an array"};
+  for (const json& value : *it) {
+    if (!value.is_string() || value.get<std::string>().empty()) {
+      throw CatalogError{where + "." + key + " holds a value that is not a non-empty string"};
+    }
+    values.push_back(value.get<std::string>());
+  }
+  return values;
+}
+
+CatalogProduct ParseProduct(const json& entry, std::size_t index) {
+  const std::string where = "products[" + std::to_string(index) + "]";
+  AllowKeys(entry, {"id", "name", "vendor", "match", "classification", "sources"}, where);
+  CatalogProduct product;
+  product.id = RequiredString(entry, "id", where);
+  product.name = RequiredString(entry, "name", where);
+  product.vendor = RequiredString(entry, "vendor", where);
+  if (StringList(entry, "sources", where).empty()) {
+    throw CatalogError{where + " names no public source"};
+  }
+  const auto match = entry.find("match");
+  if (match == entry.end()) throw CatalogError{where + " has no match rules"};
+  AllowKeys(*match, {"comm", "exe_paths", "exe_prefixes"}, where + ".match");
+  product.comm_names = StringList(*match, "comm", where + ".match");
+  product.exe_paths = StringList(*match, "exe_paths", where + ".match");
+  product.exe_prefixes = StringList(*match, "exe_prefixes", where + ".match");
+  if (product.comm_names.empty() && product.exe_paths.empty() && product.exe_prefixes.empty()) {
+    throw CatalogError{where + " has no match rules"};
+  }
+  for (const std::string& comm : product.comm_names) {
+    if (comm.size() > kMaxCommName) {
+      throw CatalogError{
+          std::string(where).append(" comm \"").append(comm).append("\" > 15 bytes")};
+    }
+  }
+  for (const auto* list : {&product.exe_paths, &product.exe_prefixes}) {
+    for (const std::string& path : *list) {
+      if (path.front() != '/') {
+        throw CatalogError{
+            std::string(where).append(" path \"").append(path).append("\" is relative")};
+      }
+    }
+  }
+  if (entry.contains("classification")) {
+    const std::string value = RequiredString(entry, "classification", where);
+    if (value == "mde") {
+      product.classification = HolderClass::kMde;
+    } else if (value == "allowed") {
+      product.classification = HolderClass::kAllowed;
+    } else {
+      throw CatalogError{where + ".classification must be \"mde\" or \"allowed\""};
+    }
+  }
+  return product;
+}
+
+ConflictingService ParseService(const json& entry, std::size_t index) {
+  const std::string where = "conflicting_services[" + std::to_string(index) + "]";
+  AllowKeys(entry, {"name", "product", "vendor", "sources"}, where);
+  if (StringList(entry, "sources", where).empty()) {
+    throw CatalogError{where + " names no public source"};
+  }
+  return ConflictingService{RequiredString(entry, "name", where),
+                            RequiredString(entry, "product", where),
+                            RequiredString(entry, "vendor", where)};
+}
+
+FanotifyCatalog ParseValidated(const json& root) {
+  AllowKeys(root, {"schema", "comment", "products", "conflicting_services"}, "catalog");
+  if (!root.contains("schema") || root["schema"] != 1) throw CatalogError{"schema must be 1"};
+  FanotifyCatalog catalog;
+  std::set<std::string> ids;
+  const json products = root.value("products", json::array());
+  if (!products.is_array()) throw CatalogError{"products must be an array"};
+  for (std::size_t i = 0; i < products.size(); ++i) {
+    CatalogProduct product = ParseProduct(products[i], i);
+    if (!ids.insert(product.id).second) throw CatalogError{"duplicate id " + product.id};
+    catalog.products.push_back(std::move(product));
+  }
+  const json services = root.value("conflicting_services", json::array());
+  if (!services.is_array()) throw CatalogError{"conflicting_services must be an array"};
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    catalog.services.push_back(ParseService(services[i], i));
+  }
+  return catalog;
+}
+
+}  // namespace
+
+const char* HolderClassName(HolderClass value) {
+  switch (value) {
+    case HolderClass::kMde:
+      return "mde";
+    case HolderClass::kAllowed:
+      return "allowed";
+    case HolderClass::kConflict:
+      return "conflict";
+    case HolderClass::kNotify:
+      return "notify";
+  }
+  return "conflict";
+}
+
+Result<FanotifyCatalog> ParseFanotifyCatalog(std::string_view json_text) {
+  const json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) return MakeError(ErrorKind::kInvalid, "catalog is not valid JSON");
+  try {
+    return ParseValidated(root);
+  } catch (const CatalogError& e) {
+    return MakeError(ErrorKind::kInvalid, "catalog: " + e.message);
+  } catch (const json::exception& e) {
+    return MakeError(ErrorKind::kInvalid, std::string("catalog: ") + e.what());
+  }
+}
+
+const BuiltInCatalog& BuiltInFanotifyCatalog() {
+  static const BuiltInCatalog built_in = [] {
+    BuiltInCatalog result;
+    auto parsed = ParseFanotifyCatalog(EmbeddedData("fanotify_products.json"));
+    if (parsed.Ok()) {
+      result.catalog = std::move(parsed.Value());
+    } else {
+      result.error = parsed.Err().message;
+    }
+    return result;
+  }();
+  return built_in;
+}
+
+const CatalogProduct* MatchProduct(const FanotifyCatalog& catalog, std::string_view comm,
+                                   std::string_view exe) {
+  for (const CatalogProduct& product : catalog.products) {
+    const auto equals = [](std::string_view value) {
+      return [value](const std::string& candidate) { return !value.empty() && candidate == value; };
+    };
+    if (std::any_of(product.comm_names.begin(), product.comm_names.end(), equals(comm)) ||
+        std::any_of(product.exe_paths.begin(), product.exe_paths.end(), equals(exe)) ||
+        std::any_of(
+            product.exe_prefixes.begin(), product.exe_prefixes.end(),
+            [&](const std::string& prefix) { return exe.substr(0, prefix.size()) == prefix; })) {
+      return &product;
+    }
+  }
+  return nullptr;
+}
+
+HolderClass Classify(const CatalogProduct* product, bool blocking) {
+  if (product != nullptr && product->classification) return *product->classification;
+  return blocking ? HolderClass::kConflict : HolderClass::kNotify;
+}
+
+}  // namespace preflight

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "probes/linux/fanotify_catalog.h"
+#include "probes/linux/fanotify_scan.h"
+
+namespace preflight {
+
+// MDE's install directory. mde_installer.sh --install-path moves the product and leaves this
+// path as a symlink to it (reference §2.1), and /proc/<pid>/exe then shows the real location.
+inline constexpr std::string_view kMdatpDir = "/opt/microsoft/mdatp";
+
+// One scanned holder with the policy applied. Pure data over the scan; no I/O.
+struct ClassifiedHolder {
+  const FanotifyHolder* holder = nullptr;
+  const CatalogProduct* product = nullptr;
+  bool blocking = false;
+  // Some group could not be read whole (fdinfo cut to its tail, or unreadable) and what was read
+  // shows no sign of blocking, so whether it blocks is unknown.
+  bool blocking_unknown = false;
+  HolderClass classification = HolderClass::kNotify;
+};
+
+// exe as the catalog knows it: a path under the real target of /opt/microsoft/mdatp (when that
+// is a symlink, `mdatp_target`) is rewritten to the /opt/microsoft/mdatp path.
+std::string CanonicalExe(std::string_view exe, std::string_view mdatp_target);
+
+std::vector<ClassifiedHolder> ClassifyHolders(const FanotifyScan& scan,
+                                              const FanotifyCatalog& catalog,
+                                              std::string_view mdatp_target);
+
+// "ClamAV on-access scanner (clamonacc), pid 812", or for unknown programs
+// "foo (/usr/local/bin/foo), pid 901": what a summary sentence names.
+std::string HolderLabel(const ClassifiedHolder& entry);
+
+// The report's `fanotify_users[]` element (DESIGN.md report contract plus detail).
+nlohmann::json HolderReport(const ClassifiedHolder& entry);
+
+}  // namespace preflight
