@@ -1,5 +1,6 @@
 #include "agent/checks.h"
 
+#include "probes/linux/kernel_check.h"
 #include "probes/linux/os_support_check.h"
 
 namespace preflight {
@@ -7,6 +8,7 @@ namespace preflight {
 std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
   std::vector<std::unique_ptr<Check>> checks;
   checks.push_back(std::make_unique<OsSupportCheck>());
+  checks.push_back(std::make_unique<KernelCheck>());
   return checks;
 }
 
