@@ -2,6 +2,7 @@
 
 #include "probes/linux/kernel_check.h"
 #include "probes/linux/os_support_check.h"
+#include "probes/linux/resources_check.h"
 
 namespace preflight {
 
@@ -9,6 +10,7 @@ std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
   std::vector<std::unique_ptr<Check>> checks;
   checks.push_back(std::make_unique<OsSupportCheck>());
   checks.push_back(std::make_unique<KernelCheck>());
+  checks.push_back(std::make_unique<ResourcesCheck>());
   return checks;
 }
 
