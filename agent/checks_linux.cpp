@@ -1,6 +1,7 @@
 #include "agent/checks.h"
 
 #include "probes/linux/kernel_check.h"
+#include "probes/linux/mounts_check.h"
 #include "probes/linux/os_support_check.h"
 #include "probes/linux/resources_check.h"
 
@@ -11,6 +12,7 @@ std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
   checks.push_back(std::make_unique<OsSupportCheck>());
   checks.push_back(std::make_unique<KernelCheck>());
   checks.push_back(std::make_unique<ResourcesCheck>());
+  checks.push_back(std::make_unique<MountsCheck>());
   return checks;
 }
 
