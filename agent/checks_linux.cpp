@@ -4,6 +4,7 @@
 #include "probes/linux/mounts_check.h"
 #include "probes/linux/os_support_check.h"
 #include "probes/linux/resources_check.h"
+#include "probes/linux/services_check.h"
 
 namespace preflight {
 
@@ -13,6 +14,7 @@ std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
   checks.push_back(std::make_unique<KernelCheck>());
   checks.push_back(std::make_unique<ResourcesCheck>());
   checks.push_back(std::make_unique<MountsCheck>());
+  checks.push_back(std::make_unique<ServicesCheck>());
   return checks;
 }
 
