@@ -59,22 +59,23 @@ std::optional<std::uint64_t> MeminfoKib(std::string_view text, std::string_view 
 std::optional<std::uint64_t> CountCpuList(std::string_view text) {
   text = Trim(text);
   if (text.empty()) return std::nullopt;
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t count = 0;
+  // Saturates: a hostile list cannot wrap the count around to a small number.
+  const auto add = [&](std::uint64_t n) { count = n > kMax - count ? kMax : count + n; };
   while (true) {
     const std::size_t comma = text.find(',');
     const std::string_view item = text.substr(0, comma);
     const std::size_t dash = item.find('-');
     if (dash == std::string_view::npos) {
       if (!Number(item)) return std::nullopt;
-      ++count;
+      add(1);
     } else {
       const auto first = Number(item.substr(0, dash));
       const auto last = Number(item.substr(dash + 1));
       if (!first || !last || *last < *first) return std::nullopt;
-      const std::uint64_t span = *last - *first;
-      count = span >= std::numeric_limits<std::uint64_t>::max() - count
-                  ? std::numeric_limits<std::uint64_t>::max()
-                  : count + span + 1;
+      add(*last - *first);
+      add(1);
     }
     if (comma == std::string_view::npos) break;
     text = text.substr(comma + 1);

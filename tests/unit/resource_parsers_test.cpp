@@ -62,6 +62,8 @@ TEST(CountCpuList, CountsRangesAndSingles) {
       {"0 - 3", std::nullopt},
       {"0-18446744073709551615", UINT64_MAX},
       {"0-18446744073709551615,1-5", UINT64_MAX},
+      // Found by cpu_list_fuzz: a single CPU after a saturated range must not wrap to 0.
+      {"0-0,0,0-088888888888888888888888,0-0,88888888888888", UINT64_MAX},
       {"\xff", std::nullopt},
   };
   for (const auto& c : cases) {
