@@ -22,7 +22,7 @@ class Inflater {
     initialised_ = inflateInit2(&stream_, 15 + 16) == Z_OK;
     return initialised_;
   }
-  z_stream& stream() { return stream_; }
+  z_stream& Stream() { return stream_; }
 
  private:
   z_stream stream_{};
@@ -37,7 +37,7 @@ Result<std::string> GunzipBounded(std::string_view compressed, std::size_t max_o
   }
   Inflater inflater;
   if (!inflater.Init()) return MakeError(ErrorKind::kOther, "zlib inflateInit2 failed");
-  z_stream& s = inflater.stream();
+  z_stream& s = inflater.Stream();
   // zlib does not write through next_in; the cast only satisfies its C signature.
   s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   s.avail_in = static_cast<uInt>(compressed.size());

@@ -24,9 +24,9 @@ constexpr std::size_t kMaxOsReleaseBytes = 256;
 constexpr const char* kProcConfigGz = "/proc/config.gz";
 // A distribution kernel's .config is about 150-300 KB (Ubuntu 6.8 generic: ~290 KB); 4 MiB is
 // more than ten times that and still bounds a hostile file and a gzip bomb.
-constexpr std::size_t kMaxConfigBytes = 4 * 1024 * 1024;
+constexpr std::size_t kMaxConfigBytes = std::size_t{4} * 1024 * 1024;
 // /proc/config.gz compresses that to about 60-80 KB.
-constexpr std::size_t kMaxConfigGzBytes = 1024 * 1024;
+constexpr std::size_t kMaxConfigGzBytes = std::size_t{1024} * 1024;
 // /boot of a long-lived server holds a few files per installed kernel.
 constexpr std::size_t kMaxBootEntries = 1024;
 

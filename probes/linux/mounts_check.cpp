@@ -15,9 +15,9 @@ namespace {
 
 // Each /proc/mounts line is ~100-200 bytes; a Kubernetes node with thousands of container mounts
 // stays well under 4 MiB.
-constexpr std::size_t kMaxMountsBytes = 4 * 1024 * 1024;
+constexpr std::size_t kMaxMountsBytes = std::size_t{4} * 1024 * 1024;
 // An fstab is a few dozen lines.
-constexpr std::size_t kMaxFstabBytes = 1024 * 1024;
+constexpr std::size_t kMaxFstabBytes = std::size_t{1024} * 1024;
 // MDE's binaries (reference/linux.md 2.4, Paths); a custom install path is a symlink here
 // (mde_installer.sh --install-path, 2.1).
 constexpr const char* kMdePath = "/opt/microsoft/mdatp";

@@ -20,19 +20,19 @@ namespace {
 constexpr std::uint64_t kMinMemoryMb = 1024;
 constexpr std::uint64_t kMinDiskMb = 2048;
 constexpr const char* kMinGlibc = "2.17";
-constexpr std::uint64_t kBytesPerMb = 1024 * 1024;
+constexpr std::uint64_t kBytesPerMb = std::uint64_t{1024} * 1024;
 // Where MDE installs its binaries (reference/linux.md 2.4, Paths).
 constexpr const char* kInstallRoot = "/opt";
 
 // /proc/meminfo is about 1.5 KB (fs/proc/meminfo.c).
-constexpr std::size_t kMaxMeminfoBytes = 64 * 1024;
+constexpr std::size_t kMaxMeminfoBytes = std::size_t{64} * 1024;
 // A CPU list is short; even 8192 CPUs with gaps fit many times over.
-constexpr std::size_t kMaxCpuListBytes = 64 * 1024;
+constexpr std::size_t kMaxCpuListBytes = std::size_t{64} * 1024;
 // /proc/cpuinfo is ~1.5 KB per CPU on x86; 16 MiB covers 8192 CPUs (NR_CPUS maximum).
-constexpr std::size_t kMaxCpuinfoBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxCpuinfoBytes = std::size_t{16} * 1024 * 1024;
 // libc.so.6 is about 2 MB (Debian 12 x86_64: 1.9 MB) and its banner sits near the end, in
 // .rodata, so the whole file is read; 16 MiB admits unstripped builds and bounds a hostile file.
-constexpr std::size_t kMaxLibcBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxLibcBytes = std::size_t{16} * 1024 * 1024;
 // A library directory of a full desktop install holds a few thousand entries.
 constexpr std::size_t kMaxLibDirEntries = 8192;
 // Multiarch (Debian/Ubuntu), then the RPM distributions' lib64, then plain lib.
@@ -63,7 +63,12 @@ Found GlibcInTree(const Context& ctx, std::vector<std::string>& tried) {
     const std::string link = std::string(dir) + "/libc.so.6";
     const std::string target = ResolveInTree(ctx.fs, link);
     const std::string name = target.substr(target.rfind('/') + 1);
-    if (auto version = GlibcVersionFromFileName(name)) return {version, link + " -> " + name};
+    if (auto version = GlibcVersionFromFileName(name)) {
+      std::string source = link;
+      source += " -> ";
+      source += name;
+      return {version, source};
+    }
     if (!ctx.fs.Exists(target)) continue;
     tried.push_back(link);
     auto bytes = ctx.fs.ReadFile(target, kMaxLibcBytes);

@@ -44,7 +44,7 @@ TEST(ResourcesCheckIntegration, SmallTmpfsAtOptFailsTheDiskCheck) {
   }
   Unmounter unmount(opt);
   // Use 16 MiB of it so that the free space, not only the size, is seen to be measured.
-  std::ofstream(opt + "/filler", std::ios::binary) << std::string(16 * 1024 * 1024, 'x');
+  std::ofstream(opt + "/filler", std::ios::binary) << std::string(std::size_t{16} << 20, 'x');
 
   TreeWorld world(tree.root());
   const CheckResult r = ResourcesCheck().Run(world.Ctx(/*live=*/false));

@@ -9,6 +9,8 @@
 namespace preflight {
 namespace {
 
+constexpr std::size_t kOneMiB = std::size_t{1} << 20;
+
 TEST(ParseKernelConfig, ReadsSetAndUnsetOptions) {
   const auto config = ParseKernelConfig(
       "#\n# Automatically generated file; DO NOT EDIT.\n#\n"
@@ -60,7 +62,7 @@ TEST(GunzipBounded, RoundTripsAndBoundsOutput) {
   const std::string text = "CONFIG_FANOTIFY=y\n" + std::string(100000, 'x');
   const std::string gz = testing::GzipForTest(text);
   ASSERT_FALSE(gz.empty());
-  auto out = GunzipBounded(gz, 1024 * 1024);
+  auto out = GunzipBounded(gz, kOneMiB);
   ASSERT_TRUE(out.Ok()) << out.Err().message;
   EXPECT_EQ(out.Value(), text);
 
@@ -76,7 +78,7 @@ TEST(GunzipBounded, RejectsTruncatedCorruptAndNonGzip) {
   corrupt[12] = static_cast<char>(corrupt[12] ^ 0x55);
   for (const std::string& input : {gz.substr(0, gz.size() / 2), gz.substr(0, 3), corrupt,
                                    std::string("CONFIG_FANOTIFY=y\n"), std::string()}) {
-    auto out = GunzipBounded(input, 1024 * 1024);
+    auto out = GunzipBounded(input, kOneMiB);
     EXPECT_FALSE(out.Ok());
     if (!out.Ok()) {
       EXPECT_EQ(out.Err().kind, ErrorKind::kInvalid) << out.Err().message;
@@ -87,7 +89,7 @@ TEST(GunzipBounded, RejectsTruncatedCorruptAndNonGzip) {
 class EbpfTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(EmbeddedLinuxSupport().Ok()); }
-  const LinuxSupport& support() { return EmbeddedLinuxSupport().Value(); }
+  const LinuxSupport& Support() { return EmbeddedLinuxSupport().Value(); }
 };
 
 struct EbpfCase {
@@ -116,7 +118,7 @@ TEST_F(EbpfTest, UsesTheDistributionRowOrTheInstallerRule) {
       {"", "", "6.8.0", true, "4.15"},
   };
   for (const auto& c : cases) {
-    const EbpfVerdict v = EvaluateEbpf(support(), c.id, c.version, c.kernel);
+    const EbpfVerdict v = EvaluateEbpf(Support(), c.id, c.version, c.kernel);
     EXPECT_EQ(v.supported, c.supported) << c.id << " " << c.kernel;
     EXPECT_EQ(v.minimum, c.minimum) << c.id << " " << c.kernel;
     EXPECT_FALSE(v.basis.empty());
@@ -125,10 +127,10 @@ TEST_F(EbpfTest, UsesTheDistributionRowOrTheInstallerRule) {
 
 TEST_F(EbpfTest, FlagsTheKnownHangingKernel) {
   EXPECT_FALSE(
-      EvaluateEbpf(support(), "ol", "8.8", "5.15.0-0.30.20.el8uek.x86_64").hang_note.empty());
+      EvaluateEbpf(Support(), "ol", "8.8", "5.15.0-0.30.20.el8uek.x86_64").hang_note.empty());
   EXPECT_TRUE(
-      EvaluateEbpf(support(), "ol", "8.8", "5.15.0-0.30.21.el8uek.x86_64").hang_note.empty());
-  EXPECT_TRUE(EvaluateEbpf(support(), "rhel", "8.8", "5.15.0-0.30.20").hang_note.empty());
+      EvaluateEbpf(Support(), "ol", "8.8", "5.15.0-0.30.21.el8uek.x86_64").hang_note.empty());
+  EXPECT_TRUE(EvaluateEbpf(Support(), "rhel", "8.8", "5.15.0-0.30.20").hang_note.empty());
 }
 
 TEST(SafeKernelRelease, RejectsPathTricks) {

@@ -51,7 +51,7 @@ TEST(ParseMounts, SkipsMalformedTruncatedAndBinaryLines) {
       {"/dev/sda1 / ext4 rw 0 0\n/dev/sdb1 /da", 1},
       {"a b c ,,, 0 0", 1},
       {"\\777 \\0 \\08 \\", 1},
-      {std::string_view("\0\0\0 \0 \0 \0\n", 12), 1},
+      {std::string_view("\0\0\0 \0 \0 \0\n", 10), 1},
       {"\xff\xfe \xfd \xfc \xfb\n", 1},
   };
   for (const auto& c : cases) {

@@ -101,7 +101,7 @@ TEST(GlibcVersionFromBinary, FindsTheBanner) {
       {"GNU C Library GNU C Library (x) stable release version 2.28.", "2.28"},
       {"version 2.36", std::nullopt},
       {"", std::nullopt},
-      {std::string_view("\0\0\0GNU C Library (y) release version 2.31.\0", 44), "2.31"},
+      {std::string_view("\0\0\0GNU C Library (y) release version 2.31.\0", 43), "2.31"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(GlibcVersionFromBinary(c.bytes), c.expected) << c.bytes;

@@ -7,7 +7,8 @@
 namespace preflight::testing {
 namespace {
 
-constexpr std::uint64_t kMiB = 1024 * 1024;
+constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+constexpr std::uint64_t kGiB = kMiB << 10;
 
 bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -17,7 +18,7 @@ bool Has(const std::string& text, const std::string& part) {
 CheckResult RunOn(const std::string& root, std::uint64_t available_mb = 10240,
                   std::string* space_path = nullptr) {
   TreeWorld world(root);
-  SpaceOverrideFileSystem fs(*world.fs, SpaceInfo{50 * 1024 * kMiB, available_mb * kMiB});
+  SpaceOverrideFileSystem fs(*world.fs, SpaceInfo{50 * kGiB, available_mb * kMiB});
   Context ctx{fs,          world.processes, world.env, world.services,      world.system,
               world.facts, /*live=*/false,  true,      world.Ctx().deadline};
   CheckResult result = ResourcesCheck().Run(ctx);
@@ -94,8 +95,8 @@ TEST(ResourcesCheck, EmptyTreeExplainsEveryUnknown) {
 TEST(ResourcesCheck, DiskLogicWithFakeFileSystem) {
   FakeWorld world;
   world.fs.AddFile("/proc/meminfo", "MemTotal: 4096000 kB\n");
-  world.fs.SetSpace("/", SpaceInfo{100 * 1024 * kMiB, 50 * 1024 * kMiB});
-  world.fs.SetSpace("/opt", SpaceInfo{4 * 1024 * kMiB, 100 * kMiB});
+  world.fs.SetSpace("/", SpaceInfo{100 * kGiB, 50 * kGiB});
+  world.fs.SetSpace("/opt", SpaceInfo{4 * kGiB, 100 * kMiB});
   CheckResult r = ResourcesCheck().Run(world.Ctx(/*live=*/true));
   EXPECT_EQ(r.status, Status::kPass) << r.summary;  // no /opt yet: measured at /
   EXPECT_EQ(r.evidence["disk_path"], "/");
@@ -118,7 +119,7 @@ TEST(ResourcesCheck, UnreadableSpaceWarns) {
 TEST(ResourcesCheck, LiveUsesSystemInfo) {
   FakeWorld world;
   world.fs.AddFile("/proc/meminfo", "MemTotal: 4096000 kB\n");
-  world.fs.SetSpace("/", SpaceInfo{100 * 1024 * kMiB, 50 * 1024 * kMiB});
+  world.fs.SetSpace("/", SpaceInfo{100 * kGiB, 50 * kGiB});
   world.system.libc = "2.12";
   world.system.cpus = 0;
   const CheckResult r = ResourcesCheck().Run(world.Ctx(/*live=*/true));
