@@ -77,8 +77,8 @@ CheckResult ServicesCheck::Run(const Context& ctx) const {
     findings.Add(Status::kFail,
                  std::string("No Python interpreter is installed (looked for python3 in /usr/bin, "
                              "/usr/local/bin, /bin, and python2); the MDE.Linux VM extension will "
-                             "fail with: ") +
-                     kNoPythonMessage,
+                             "fail with \"") +
+                     kNoPythonMessage + "\"",
                  "Install Python 3 (for example: dnf install python3, or apt-get install python3). "
                  "A manual install of MDE without the extension does not need Python.");
   }
