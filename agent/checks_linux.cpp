@@ -5,13 +5,23 @@
 
 #include "probes/linux/extension_local_check.h"
 #include "probes/linux/fanotify_check.h"
+#include "probes/linux/kernel_check.h"
 #include "probes/linux/mde_install_check.h"
+#include "probes/linux/mounts_check.h"
+#include "probes/linux/os_support_check.h"
+#include "probes/linux/resources_check.h"
+#include "probes/linux/services_check.h"
 
 namespace preflight {
 
 std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
   std::vector<std::unique_ptr<Check>> checks;
   checks.push_back(MakeFanotifyCheck());
+  checks.push_back(std::make_unique<OsSupportCheck>());
+  checks.push_back(std::make_unique<KernelCheck>());
+  checks.push_back(std::make_unique<ResourcesCheck>());
+  checks.push_back(std::make_unique<MountsCheck>());
+  checks.push_back(std::make_unique<ServicesCheck>());
   checks.push_back(std::make_unique<MdeInstallCheck>());
   checks.push_back(std::make_unique<ExtensionLocalCheck>());
   return checks;

@@ -85,7 +85,7 @@ std::string RenderText(const nlohmann::json& report, bool color) {
   out << p.Paint(title, "1") << "\n\n";
 
   int failed = 0;
-  const std::string indent(kIdColumn + 8, ' ');
+  const std::string indent(kIdColumn + 9, ' ');
   for (const auto& check : report.value("checks", nlohmann::json::array())) {
     const std::string status = Str(check, "status");
     if (status == "fail") ++failed;

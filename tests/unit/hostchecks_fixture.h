@@ -1,0 +1,108 @@
+#pragma once
+
+// Helpers for tests of the host checks over fixture trees in tests/data/hostchecks/<case>/.
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "platform/file_system.h"
+#include "tests/fakes/fake_platform.h"
+
+namespace preflight::testing {
+
+inline std::string HostchecksCase(const std::string& name) {
+  return std::string(PREFLIGHT_TEST_DATA) + "/hostchecks/" + name;
+}
+
+// A writable copy of a fixture case (or an empty tree) in a fresh temporary directory, for tests
+// that add symlinks or generated files; the committed fixtures stay untouched. Removed at the end.
+class TempTree {
+ public:
+  explicit TempTree(const std::string& case_name = {}) {
+    std::random_device random;
+    root_ = std::filesystem::temp_directory_path() /
+            ("preflight-hostchecks-" + std::to_string(random()) + "-" + std::to_string(random()));
+    std::filesystem::create_directories(root_);
+    if (!case_name.empty()) {
+      std::filesystem::copy(HostchecksCase(case_name), root_,
+                            std::filesystem::copy_options::recursive);
+    }
+  }
+  ~TempTree() {
+    std::error_code ignored;
+    std::filesystem::remove_all(root_, ignored);
+  }
+  TempTree(const TempTree&) = delete;
+  TempTree& operator=(const TempTree&) = delete;
+
+  std::string root() const { return root_.string(); }
+  void Write(const std::string& relative, const std::string& content) const {
+    const auto path = root_ / relative;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << content;
+  }
+  void Symlink(const std::string& relative, const std::string& target) const {
+    const auto path = root_ / relative;
+    std::filesystem::create_directories(path.parent_path());
+    std::filesystem::create_symlink(target, path);
+  }
+
+ private:
+  std::filesystem::path root_;
+};
+
+// The real file system over a tree, everything else faked.
+struct TreeWorld {
+  explicit TreeWorld(const std::string& root) : fs(MakeFileSystem(root)) {}
+  std::unique_ptr<FileSystem> fs;
+  FakeProcessRunner processes;
+  FakeEnvironment env;
+  FakeServiceManager services;
+  FakeSystemInfo system;
+  HostFacts facts;
+  Context Ctx(bool live = false) {
+    return Context{
+        *fs,      processes,        env,
+        services, system,           facts,
+        live,     /*offline=*/true, std::chrono::steady_clock::now() + std::chrono::seconds(30)};
+  }
+};
+
+// A file system that answers Space() with a set value and delegates everything else, so that the
+// disk logic can run over a real fixture tree without depending on the build machine's disk.
+class SpaceOverrideFileSystem final : public FileSystem {
+ public:
+  SpaceOverrideFileSystem(const FileSystem& inner, Result<SpaceInfo> space)
+      : inner_(inner), space_(std::move(space)) {}
+  Result<std::string> ReadFile(const std::string& path, std::size_t max) const override {
+    return inner_.ReadFile(path, max);
+  }
+  Result<std::string> ReadTail(const std::string& path, std::size_t max) const override {
+    return inner_.ReadTail(path, max);
+  }
+  Result<std::string> ReadLink(const std::string& path) const override {
+    return inner_.ReadLink(path);
+  }
+  Result<DirListing> ListDir(const std::string& path, std::size_t max) const override {
+    return inner_.ListDir(path, max);
+  }
+  Result<FileInfo> Stat(const std::string& path) const override { return inner_.Stat(path); }
+  Result<SpaceInfo> Space(const std::string& path) const override {
+    last_space_path = path;
+    return space_;
+  }
+  std::string HostPath(const std::string& path) const override { return inner_.HostPath(path); }
+  bool IsLiveRoot() const override { return inner_.IsLiveRoot(); }
+
+  mutable std::string last_space_path;
+
+ private:
+  const FileSystem& inner_;
+  Result<SpaceInfo> space_;
+};
+
+}  // namespace preflight::testing

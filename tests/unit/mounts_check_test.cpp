@@ -1,0 +1,98 @@
+#include "probes/linux/mounts_check.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/hostchecks_fixture.h"
+
+namespace preflight::testing {
+namespace {
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+CheckResult RunOn(const std::string& root) {
+  TreeWorld world(root);
+  return MountsCheck().Run(world.Ctx(/*live=*/false));
+}
+
+struct FixtureCase {
+  const char* name;
+  Status status;
+  const char* summary_part;
+  const char* remediation_part;
+};
+
+TEST(MountsCheck, FixtureTrees) {
+  const FixtureCase cases[] = {
+      {"good_ubuntu2204", Status::kPass, "allow execution", ""},
+      {"mounts_noexec_opt", Status::kFail, "MDE's binaries (wdavdaemon) cannot run",
+       "mount -o remount,exec /opt"},
+      {"mounts_noexec_var", Status::kFail, "fails with exit code 126 (WALinuxAgent #1388)",
+       "Remount /var without noexec"},
+      {"mounts_zfs_root", Status::kWarn,
+       "Real-time protection does not support the file systems holding / (zfs), /opt (zfs)", ""},
+      {"mounts_fstab_noexec_var", Status::kFail, "exit code 126", ""},
+      {"no_os_release", Status::kWarn, "mount table could not be read", "findmnt"},
+  };
+  for (const auto& c : cases) {
+    const CheckResult r = RunOn(HostchecksCase(c.name));
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.summary;
+    EXPECT_TRUE(Has(r.summary, c.summary_part)) << c.name << ": " << r.summary;
+    EXPECT_TRUE(Has(r.remediation, c.remediation_part)) << c.name << ": " << r.remediation;
+  }
+}
+
+TEST(MountsCheck, EvidenceNamesTheMountsAndUnsupportedTypes) {
+  const CheckResult good = RunOn(HostchecksCase("good_ubuntu2204"));
+  EXPECT_EQ(good.evidence["mde_mount"]["mount_point"], "/");
+  EXPECT_EQ(good.evidence["root_mount"]["fs_type"], "ext4");
+  // squashfs (snaps) is a real file system real-time protection does not cover; the pseudo
+  // file systems (proc, sysfs, cgroup2, devpts, mqueue, ...) are left out.
+  EXPECT_EQ(good.evidence["unsupported_filesystems"],
+            nlohmann::json({{"squashfs", {"/snap/core20/2182"}}}));
+
+  const CheckResult zfs = RunOn(HostchecksCase("mounts_zfs_root"));
+  const auto& unsupported = zfs.evidence["unsupported_filesystems"];
+  EXPECT_EQ(unsupported["zfs"], nlohmann::json({"/", "/opt"}));
+  EXPECT_EQ(unsupported["fuse.sshfs"], nlohmann::json({"/mnt/remote"}));
+  EXPECT_FALSE(unsupported.contains("nfs4"));
+  EXPECT_FALSE(unsupported.contains("proc"));
+}
+
+TEST(MountsCheck, VarNoexecOnlyMattersWhereWaagentLives) {
+  const CheckResult r = RunOn(HostchecksCase("mounts_noexec_var"));
+  EXPECT_EQ(r.evidence["waagent_mount"]["mount_point"], "/var");
+  EXPECT_EQ(r.evidence["mde_mount"]["noexec"], false);
+}
+
+TEST(MountsCheck, FstabIsTheOfflineFallbackAndSaysSo) {
+  const CheckResult r = RunOn(HostchecksCase("mounts_fstab_noexec_var"));
+  EXPECT_EQ(r.evidence["source"], "/etc/fstab");
+  EXPECT_TRUE(Has(r.summary, "mount options come from /etc/fstab")) << r.summary;
+}
+
+TEST(MountsCheck, CustomInstallPathIsFollowedInsideTheTree) {
+  TempTree tree;
+  tree.Write("proc/mounts",
+             "/dev/sda1 / ext4 rw 0 0\n/dev/sdc1 /opt xfs rw,noexec 0 0\n"
+             "/dev/sdd1 /data xfs rw 0 0\n");
+  // mde_installer.sh --install-path leaves /opt/microsoft/mdatp as a link to the real place.
+  tree.Symlink("opt/microsoft/mdatp", "/data/mdatp");
+  const CheckResult r = RunOn(tree.root());
+  EXPECT_EQ(r.evidence["mde_path_resolved"], "/data/mdatp");
+  EXPECT_EQ(r.evidence["mde_mount"]["mount_point"], "/data");
+  // /opt is still noexec but holds no MDE binaries; only its file system type is judged.
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+}
+
+TEST(MountsCheck, LiveDoesNotFallBackToFstab) {
+  FakeWorld world;
+  world.fs.AddFile("/etc/fstab", "UUID=1 /var ext4 noexec 0 0\n");
+  const CheckResult r = MountsCheck().Run(world.Ctx(/*live=*/true));
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "mount table could not be read")) << r.summary;
+}
+
+}  // namespace
+}  // namespace preflight::testing

@@ -1,0 +1,138 @@
+#include "probes/linux/resources_check.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/hostchecks_fixture.h"
+
+namespace preflight::testing {
+namespace {
+
+constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+constexpr std::uint64_t kGiB = kMiB << 10;
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// Runs the check over a real tree with the free space pinned to `available_mb`.
+CheckResult RunOn(const std::string& root, std::uint64_t available_mb = 10240,
+                  std::string* space_path = nullptr) {
+  TreeWorld world(root);
+  SpaceOverrideFileSystem fs(*world.fs, SpaceInfo{50 * kGiB, available_mb * kMiB});
+  Context ctx{fs,          world.processes, world.env, world.services,      world.system,
+              world.facts, /*live=*/false,  true,      world.Ctx().deadline};
+  CheckResult result = ResourcesCheck().Run(ctx);
+  if (space_path != nullptr) *space_path = fs.last_space_path;
+  return result;
+}
+
+TEST(ResourcesCheck, HealthyTreePasses) {
+  const CheckResult r = RunOn(HostchecksCase("good_ubuntu2204"));
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  EXPECT_EQ(r.evidence["memory_total_mb"], 7933U);
+  EXPECT_EQ(r.evidence["cpus"], 4U);
+  EXPECT_EQ(r.evidence["cpus_source"], "/sys/devices/system/cpu/online");
+  EXPECT_EQ(r.evidence["glibc_version"], "2.35");
+  EXPECT_EQ(r.evidence["glibc_source"], "/lib/x86_64-linux-gnu/libc.so.6");
+  EXPECT_EQ(r.evidence["disk_available_mb"], 10240U);
+}
+
+TEST(ResourcesCheck, SmallMemoryFails) {
+  const CheckResult r = RunOn(HostchecksCase("rhel94_arm64"));
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "512 MB of memory")) << r.summary;
+  EXPECT_EQ(r.evidence["cpus"], 2U);
+  EXPECT_EQ(r.evidence["cpus_source"], "/proc/cpuinfo");
+  EXPECT_EQ(r.evidence["glibc_version"], "2.34");
+}
+
+TEST(ResourcesCheck, OldGlibcFromFileNameFails) {
+  const CheckResult r = RunOn(HostchecksCase("rhel610"));
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "glibc 2.12 is older than 2.17")) << r.summary;
+  EXPECT_EQ(r.evidence["glibc_source"], "/lib64/libc-2.12.so");
+  EXPECT_EQ(r.evidence["cpus"], 1U);
+}
+
+TEST(ResourcesCheck, GlibcThroughLibcSo6Links) {
+  TempTree tree("centos7");
+  tree.Symlink("lib64/libc.so.6", "libc-2.17.so");
+  CheckResult r = RunOn(tree.root());
+  EXPECT_EQ(r.evidence["glibc_version"], "2.17");
+  EXPECT_EQ(r.evidence["glibc_source"], "/lib64/libc.so.6 -> libc-2.17.so");
+
+  // An absolute link is followed inside the tree, never on the host running the test.
+  TempTree absolute;
+  absolute.Symlink("lib64/libc.so.6", "/usr/lib64/libc-2.28.so");
+  r = RunOn(absolute.root());
+  EXPECT_EQ(r.evidence["glibc_version"], "2.28");
+}
+
+TEST(ResourcesCheck, LowDiskFailsAndMeasuresTheNearestExistingAncestor) {
+  std::string path;
+  CheckResult r = RunOn(HostchecksCase("good_ubuntu2204"), 1500, &path);
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "Only 1500 MB is free")) << r.summary;
+  EXPECT_EQ(path, "/");  // the fixture has no /opt
+
+  TempTree tree("good_ubuntu2204");
+  tree.Write("opt/microsoft/.keep", "");
+  r = RunOn(tree.root(), 2048, &path);
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  EXPECT_EQ(path, "/opt");
+}
+
+TEST(ResourcesCheck, EmptyTreeExplainsEveryUnknown) {
+  const CheckResult r = RunOn(HostchecksCase("no_os_release"));
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "memory size could not be read")) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "glibc version could not be determined")) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "CPU count could not be read")) << r.summary;
+  EXPECT_FALSE(r.evidence.contains("cpus"));
+}
+
+// Disk logic over the in-memory fake: the longest configured prefix plays the mount.
+TEST(ResourcesCheck, DiskLogicWithFakeFileSystem) {
+  FakeWorld world;
+  world.fs.AddFile("/proc/meminfo", "MemTotal: 4096000 kB\n");
+  world.fs.SetSpace("/", SpaceInfo{100 * kGiB, 50 * kGiB});
+  world.fs.SetSpace("/opt", SpaceInfo{4 * kGiB, 100 * kMiB});
+  CheckResult r = ResourcesCheck().Run(world.Ctx(/*live=*/true));
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;  // no /opt yet: measured at /
+  EXPECT_EQ(r.evidence["disk_path"], "/");
+
+  world.fs.AddDir("/opt");
+  r = ResourcesCheck().Run(world.Ctx(/*live=*/true));
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_EQ(r.evidence["disk_path"], "/opt");
+  EXPECT_EQ(r.evidence["disk_available_mb"], 100U);
+}
+
+TEST(ResourcesCheck, UnreadableSpaceWarns) {
+  FakeWorld world;
+  world.fs.AddFile("/proc/meminfo", "MemTotal: 4096000 kB\n");
+  const CheckResult r = ResourcesCheck().Run(world.Ctx(/*live=*/true));
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "free space for /opt could not be read")) << r.summary;
+}
+
+TEST(ResourcesCheck, LiveUsesSystemInfo) {
+  FakeWorld world;
+  world.fs.AddFile("/proc/meminfo", "MemTotal: 4096000 kB\n");
+  world.fs.SetSpace("/", SpaceInfo{100 * kGiB, 50 * kGiB});
+  world.system.libc = "2.12";
+  world.system.cpus = 0;
+  const CheckResult r = ResourcesCheck().Run(world.Ctx(/*live=*/true));
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_EQ(r.evidence["glibc_source"], "gnu_get_libc_version()");
+  EXPECT_TRUE(Has(r.summary, "online CPUs could not be read")) << r.summary;
+
+  world.system.libc = std::nullopt;
+  world.system.cpus = 8;
+  const CheckResult unknown = ResourcesCheck().Run(world.Ctx(/*live=*/true));
+  EXPECT_EQ(unknown.status, Status::kWarn) << unknown.summary;
+  EXPECT_EQ(unknown.evidence["cpus"], 8U);
+}
+
+}  // namespace
+}  // namespace preflight::testing
