@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -81,10 +82,13 @@ Result<Options> LoadOptions(const CommandLine& line, const Environment& env) {
   options.config_path = config_path;
   if (options.report_path.empty()) options.report_path = kDefaultReportPath;
   if (options.root != "/") {
-    auto info = MakeFileSystem("/")->Stat(options.root);
-    if (!info.Ok() || info.Value().type != FileType::kDirectory) {
+    std::error_code ec;
+    const std::filesystem::path root = std::filesystem::absolute(options.root, ec);
+    if (ec || !std::filesystem::is_directory(root, ec)) {
       return MakeError(ErrorKind::kInvalid, "--root " + options.root + " is not a directory");
     }
+    // The file system maps absolute paths below the root, so the root itself must be absolute.
+    options.root = root.lexically_normal().string();
   }
   return options;
 }

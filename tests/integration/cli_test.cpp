@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/agent_cli.h"
+#include "tests/integration/holder_process.h"
 
 namespace preflight::testing {
 namespace {
@@ -153,6 +154,130 @@ TEST(Cli, ServiceWritesAReportAndStopsOnSigterm) {
   const nlohmann::json parsed = nlohmann::json::parse(file, nullptr, false);
   ASSERT_FALSE(parsed.is_discarded());
   EXPECT_EQ(SchemaViolations(parsed), "");
+}
+
+}  // namespace
+}  // namespace preflight::testing
+
+namespace preflight::testing {
+namespace {
+
+const nlohmann::json* FindUser(const nlohmann::json& report, pid_t pid) {
+  for (const auto& user : report["fanotify_users"]) {
+    if (user["pid"] == pid) return &user;
+  }
+  return nullptr;
+}
+
+const nlohmann::json* FindCheck(const nlohmann::json& report, const std::string& id) {
+  for (const auto& check : report["checks"]) {
+    if (check["id"] == id) return &check;
+  }
+  return nullptr;
+}
+
+// Must-show of the agent core: a real blocking fanotify holder makes the whole agent fail with
+// exit code 1 and verdict blocked; --ignore turns that into a warning without hiding it.
+TEST(CliFanotify, BlockingHolderIsAConflictAndIgnoreDowngradesIt) {
+  if (const std::string reason = FanotifyUnavailableReason(/*content_class=*/true);
+      !reason.empty()) {
+    GTEST_SKIP() << reason;
+  }
+  TempDir dir;
+  const std::string watched = dir.path() + "/watched";
+  WriteFile(watched, "x");
+  std::string error;
+  auto holder = HolderProcess::Start(
+      {FanotifyHolderPath(), "--class", "content", "--mark", "inode:" + watched, "--mask", "perm"},
+      std::chrono::seconds(10), &error);
+  ASSERT_NE(holder, nullptr) << error;
+
+  const AgentRun failed = RunAgent({"check", "--format", "json", "--only", "linux.fanotify"});
+  EXPECT_EQ(failed.exit_code, 1) << failed.err;
+  ASSERT_FALSE(failed.report.is_discarded()) << failed.out;
+  EXPECT_EQ(SchemaViolations(failed.report), "");
+  EXPECT_EQ(failed.report["verdict"], "blocked");
+  const nlohmann::json* user = FindUser(failed.report, holder->Pid());
+  ASSERT_NE(user, nullptr) << failed.report["fanotify_users"].dump();
+  EXPECT_EQ((*user)["blocking"], true);
+  EXPECT_EQ((*user)["classification"], "conflict");
+  const nlohmann::json* check = FindCheck(failed.report, "linux.fanotify");
+  ASSERT_NE(check, nullptr);
+  EXPECT_EQ((*check)["status"], "fail");
+  EXPECT_NE((*check)["summary"].get<std::string>().find(std::to_string(holder->Pid())),
+            std::string::npos)
+      << (*check)["summary"];
+
+  const AgentRun ignored = RunAgent(
+      {"check", "--format", "json", "--only", "linux.fanotify", "--ignore", "Linux.Fanotify"});
+  EXPECT_EQ(ignored.exit_code, 0) << ignored.err;
+  ASSERT_FALSE(ignored.report.is_discarded());
+  const nlohmann::json* still = FindCheck(ignored.report, "linux.fanotify");
+  ASSERT_NE(still, nullptr);
+  EXPECT_EQ((*still)["status"], "warn");
+  EXPECT_EQ((*still)["ignored"], true);
+  EXPECT_NE(FindUser(ignored.report, holder->Pid()), nullptr) << "the finding must stay visible";
+  EXPECT_EQ(ignored.report["verdict"], "ready");
+
+  const AgentRun text =
+      RunAgent({"check", "--only", "linux.fanotify", "--ignore", "linux.fanotify"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("failure ignored by --ignore"), std::string::npos) << text.out;
+
+  const AgentRun refused = RunAgent({"check", "--ignore", "all,linux.os"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("'all' may only stand alone"), std::string::npos) << refused.err;
+}
+
+TEST(CliFanotify, NotifyOnlyHolderIsReportedAndDoesNotFail) {
+  if (const std::string reason = FanotifyUnavailableReason(/*content_class=*/false);
+      !reason.empty()) {
+    GTEST_SKIP() << reason;
+  }
+  TempDir dir;
+  std::string error;
+  auto holder = HolderProcess::Start({FanotifyHolderPath(), "--class", "notify", "--mark",
+                                      "inode:" + dir.path(), "--mask", "notify"},
+                                     std::chrono::seconds(10), &error);
+  ASSERT_NE(holder, nullptr) << error;
+  const AgentRun run = RunAgent({"check", "--format", "json", "--only", "linux.fanotify"});
+  ASSERT_FALSE(run.report.is_discarded()) << run.out;
+  const nlohmann::json* user = FindUser(run.report, holder->Pid());
+  ASSERT_NE(user, nullptr);
+  EXPECT_EQ((*user)["blocking"], false);
+  EXPECT_EQ((*user)["classification"], "notify");
+  const nlohmann::json* check = FindCheck(run.report, "linux.fanotify");
+  ASSERT_NE(check, nullptr);
+  // Other holders on the machine could fail the check; this one must not be named as a conflict.
+  if ((*check)["status"] == "fail") {
+    EXPECT_EQ((*check)["summary"].get<std::string>().find(std::to_string(holder->Pid())),
+              std::string::npos);
+  } else {
+    EXPECT_EQ(run.exit_code, 0);
+  }
+}
+
+}  // namespace
+}  // namespace preflight::testing
+
+namespace preflight::testing {
+namespace {
+
+// An offline tree (here a fixture) is inspected through --root, relative paths included, and no
+// command runs; the extension's installer exit code 5 reaches the report.
+TEST(CliRoot, InspectsAFixtureTreeWithARelativeRoot) {
+  const std::string tree = std::string(PREFLIGHT_SOURCE_DIR) + "/tests/data/mde/ext_error_exit5";
+  const std::string relative = fs::relative(tree, fs::current_path()).string();
+  const AgentRun run = RunAgent({"check", "--format", "json", "--root", relative});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  ASSERT_FALSE(run.report.is_discarded()) << run.out;
+  EXPECT_EQ(SchemaViolations(run.report), "");
+  ASSERT_EQ(run.report["extensions"].size(), 1U);
+  const nlohmann::json& ext = run.report["extensions"][0];
+  EXPECT_EQ(ext["name"], "MDE.Linux");
+  EXPECT_EQ(ext["status"], "error");
+  EXPECT_EQ(ext["installer_exit_code"], 5);
+  EXPECT_EQ(run.report["verdict"], "blocked");
 }
 
 }  // namespace
