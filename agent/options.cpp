@@ -1,10 +1,10 @@
 #include "agent/options.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include "platform/environment.h"
+#include "platform/text.h"
 
 namespace preflight {
 namespace {
@@ -18,19 +18,6 @@ constexpr long long kMaxIntervalMinutes = 7 * 24 * 60;
 
 Error Usage(std::string message) { return MakeError(ErrorKind::kInvalid, std::move(message)); }
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string Trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return {};
-  const auto end = s.find_last_not_of(" \t\r\n");
-  return s.substr(begin, end - begin + 1);
-}
-
 std::optional<int> ParseInt(const std::string& text) {
   int value = 0;
   const char* first = text.data();
@@ -41,7 +28,7 @@ std::optional<int> ParseInt(const std::string& text) {
 }
 
 Result<OutputFormat> ParseFormat(const std::string& text) {
-  const std::string lower = Lower(text);
+  const std::string lower = ToLower(text);
   if (lower == "text") return OutputFormat::kText;
   if (lower == "json") return OutputFormat::kJson;
   if (lower == "html") return OutputFormat::kHtml;
@@ -58,7 +45,7 @@ Result<int> ParseTimeout(const std::string& text, const std::string& source) {
 }
 
 Result<bool> ParseBool(const std::string& text, const std::string& source) {
-  const std::string lower = Lower(text);
+  const std::string lower = ToLower(text);
   if (lower == "1" || lower == "true" || lower == "yes") return true;
   if (lower == "0" || lower == "false" || lower == "no") return false;
   return Usage(source + " must be true or false, not '" + text + "'");
@@ -84,8 +71,9 @@ std::vector<std::string> SplitIdList(const std::string& text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = text.find(',', start);
-    const std::string part = Lower(
-        Trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+    const std::string part = ToLower(
+        Trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start),
+             kLineWhitespace));
     if (!part.empty()) ids.push_back(part);
     if (comma == std::string::npos) break;
     start = comma + 1;

@@ -1,13 +1,14 @@
 #include "agent/runner.h"
 
 #include <algorithm>
-#include <cctype>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
 
 #include <spdlog/spdlog.h>
+
+#include "platform/text.h"
 
 namespace preflight {
 namespace {
@@ -39,17 +40,10 @@ CheckResult RunIsolated(const Check& check, const Context& ctx) {
   }
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 }  // namespace
 
 bool IdMatches(const std::vector<std::string>& ids, std::string_view id) {
-  const std::string lower = Lower(id);
+  const std::string lower = ToLower(id);
   return std::any_of(ids.begin(), ids.end(),
                      [&](const std::string& candidate) { return candidate == lower; });
 }

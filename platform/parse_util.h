@@ -7,9 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "platform/text.h"
+
 namespace preflight::parse {
 
-inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+using preflight::IsDigit;
+using preflight::ToLower;
+
 inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -25,12 +29,6 @@ inline std::string_view TrimOws(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-inline std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
 }
 
 // Between min_count and max_count digits; callers keep max_count small enough for an int.

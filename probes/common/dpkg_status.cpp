@@ -2,14 +2,10 @@
 
 #include <cctype>
 
+#include "platform/text.h"
+
 namespace preflight {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // deb822 field names are case-insensitive.
 bool FieldIs(std::string_view name, std::string_view wanted) {

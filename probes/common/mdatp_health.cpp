@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/text.h"
+
 namespace preflight {
 namespace {
 
@@ -13,12 +15,6 @@ using Json = nlohmann::json;
 constexpr std::size_t kMaxValueChars = 512;
 // MDE lists a handful of issues or applications; more than this is garbage.
 constexpr std::size_t kMaxListItems = 64;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string Bounded(std::string_view s) { return std::string(s.substr(0, kMaxValueChars)); }
 

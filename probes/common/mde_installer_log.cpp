@@ -1,6 +1,6 @@
 #include "probes/common/mde_installer_log.h"
 
-#include <cctype>
+#include "platform/text.h"
 
 namespace preflight {
 namespace {
@@ -77,14 +77,6 @@ constexpr ExitCodeInfo kExtensionCodes[] = {
      "the extension's scripts could not be executed, usually because /var is mounted noexec",
      "Remount /var (or /var/lib/waagent) without noexec, then let the extension retry."},
 };
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // "2025-04-16T13:56:41 " as `date -u +"%Y-%m-%dT%H:%M:%S"` writes it.
 std::string_view DropTimestamp(std::string_view line) {

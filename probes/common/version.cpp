@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <limits>
 
+#include "platform/text.h"
+
 namespace preflight {
 namespace {
 
 bool IsSeparator(char c) { return c == '.' || c == '-' || c == '_' || c == '+' || c == '~'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 

@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "platform/text.h"
+
 namespace preflight {
 namespace {
 
@@ -56,8 +58,6 @@ std::optional<std::uint64_t> ParseDecimal(std::string_view s) {
   }
   return value;
 }
-
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 // "key:value key:value ..." -> fields in order. A token without ':' has an empty key.
 Fields SplitFields(std::string_view rest) {

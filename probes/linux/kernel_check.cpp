@@ -5,6 +5,7 @@
 
 #include "platform/file_system.h"
 #include "platform/system_info.h"
+#include "platform/text.h"
 #include "probes/common/facts.h"
 #include "probes/common/findings.h"
 #include "probes/common/version.h"
@@ -88,15 +89,6 @@ Config ReadConfig(const Context& ctx, const std::string& release, std::vector<st
     return {};
   }
   return {kProcConfigGz, std::move(text).Value()};
-}
-
-std::string Join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
 }
 
 }  // namespace

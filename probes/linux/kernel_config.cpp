@@ -1,5 +1,7 @@
 #include "probes/linux/kernel_config.h"
 
+#include "platform/text.h"
+
 namespace preflight {
 namespace {
 
@@ -16,12 +18,8 @@ bool ValidName(std::string_view name) {
   return true;
 }
 
-std::string_view TrimLine(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  return s;
-}
+// A trailing \r (a config saved with DOS line ends) goes; a leading one is left in the line.
+std::string_view TrimLine(std::string_view s) { return TrimLeft(TrimRight(s, " \t\r"), " \t"); }
 
 }  // namespace
 

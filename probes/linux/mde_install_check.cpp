@@ -3,20 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "platform/text.h"
 #include "probes/common/facts.h"
 #include "probes/common/mde_installer_log.h"
 
 namespace preflight {
 namespace {
-
-std::string Join(const std::vector<std::string>& items, const char* separator = ", ") {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
 
 std::string Described(const MdeState& state) {
   std::string out = "MDE";

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 
+#include "platform/text.h"
+
 namespace preflight {
 namespace {
 
 bool IsOctal(char c) { return c >= '0' && c <= '7'; }
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 std::string Unescape(std::string_view field) {
   std::string out;

@@ -4,18 +4,11 @@
 #include <cstdint>
 #include <optional>
 
+#include "platform/text.h"
 #include "probes/common/version.h"
 
 namespace preflight {
 namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Compares `version` with `spec` over the spec's components; nullopt when the version runs out of
 // components before a difference shows.
@@ -30,14 +23,6 @@ std::optional<int> ComparePrefix(const std::vector<std::uint64_t>& version,
 
 bool Contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 const DistroSupport* FindById(const LinuxSupport& support, std::string_view id,
@@ -56,8 +41,8 @@ const DistroSupport* FindById(const LinuxSupport& support, std::string_view id,
 }  // namespace
 
 SpecMatch MatchVersionSpec(std::string_view spec, std::string_view version) {
-  spec = Trim(spec);
-  const std::vector<std::uint64_t> v = VersionComponents(Trim(version));
+  spec = Trim(spec, kLineWhitespace);
+  const std::vector<std::uint64_t> v = VersionComponents(Trim(version, kLineWhitespace));
   if (v.empty() || spec.empty()) return SpecMatch::kNo;
 
   // The document writes ranges with an en dash (U+2013); the data file may use either.
@@ -69,8 +54,8 @@ SpecMatch MatchVersionSpec(std::string_view spec, std::string_view version) {
     dash_length = 1;
   }
   if (dash != std::string_view::npos) {
-    const auto low = VersionComponents(Trim(spec.substr(0, dash)));
-    const auto high = VersionComponents(Trim(spec.substr(dash + dash_length)));
+    const auto low = VersionComponents(Trim(spec.substr(0, dash), kLineWhitespace));
+    const auto high = VersionComponents(Trim(spec.substr(dash + dash_length), kLineWhitespace));
     if (low.empty() || high.empty()) return SpecMatch::kNo;
     const std::optional<int> above = ComparePrefix(v, low);
     const std::optional<int> below = ComparePrefix(v, high);
@@ -100,7 +85,7 @@ SpecMatch MatchVersionSpec(std::string_view spec, std::string_view version) {
 }
 
 Arch ArchFromMachine(std::string_view machine) {
-  const std::string m = Lower(Trim(machine));
+  const std::string m = ToLower(Trim(machine, kLineWhitespace));
   if (m == "x86_64" || m == "amd64" || m == "x64") return Arch::kX64;
   if (m == "aarch64" || m == "arm64") return Arch::kArm64;
   return Arch::kOther;
@@ -126,7 +111,7 @@ OsEvaluation EvaluateOs(const LinuxSupport& support, const OsRelease& os, Arch a
     std::string_view like = os.id_like;
     while (!like.empty()) {
       const std::size_t space = like.find(' ');
-      const std::string_view word = Trim(like.substr(0, space));
+      const std::string_view word = Trim(like.substr(0, space), kLineWhitespace);
       like = space == std::string_view::npos ? std::string_view() : like.substr(space + 1);
       if (word.empty()) continue;
       if (const DistroSupport* entry = FindById(support, word, os)) {
@@ -168,7 +153,7 @@ OsEvaluation EvaluateOs(const LinuxSupport& support, const OsRelease& os, Arch a
 
 OsRelease ParseRedHatRelease(std::string_view text) {
   OsRelease release;
-  const std::string_view line = Trim(text.substr(0, text.find('\n')));
+  const std::string_view line = Trim(text.substr(0, text.find('\n')), kLineWhitespace);
   // Longest names first: "CentOS Stream" must win over "CentOS".
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
       {"Red Hat Enterprise Linux", "rhel"},
@@ -185,7 +170,7 @@ OsRelease ParseRedHatRelease(std::string_view text) {
     release.error = "no \"release\" in the first line";
     return release;
   }
-  const std::string_view name = Trim(line.substr(0, at));
+  const std::string_view name = Trim(line.substr(0, at), kLineWhitespace);
   std::string_view version = line.substr(at + kRelease.size());
   version = version.substr(0, version.find(' '));
   for (const auto& [prefix, id] : kNames) {
@@ -200,7 +185,7 @@ OsRelease ParseRedHatRelease(std::string_view text) {
   }
   release.name = std::string(name);
   release.pretty_name = std::string(line.substr(0, 200));
-  release.version_id = std::string(Trim(version));
+  release.version_id = std::string(Trim(version, kLineWhitespace));
   release.fields["ID"] = release.id;
   release.fields["VERSION_ID"] = release.version_id;
   release.found = true;

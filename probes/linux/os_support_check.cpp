@@ -4,6 +4,7 @@
 
 #include "platform/file_system.h"
 #include "platform/system_info.h"
+#include "platform/text.h"
 #include "probes/common/facts.h"
 #include "probes/common/findings.h"
 #include "probes/common/version.h"
@@ -23,22 +24,6 @@ constexpr const char* kRedHatRelease = "/etc/redhat-release";
 // Exists since the kernel added the "arch" entry to kernel/utsname_sysctl.c; absent on old kernels
 // and in most offline images.
 constexpr const char* kProcArch = "/proc/sys/kernel/arch";
-
-std::string Join(const std::vector<std::string>& items, const char* separator = ", ") {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
-std::string Trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) {
-    text.pop_back();
-  }
-  return text;
-}
 
 std::string Describe(const OsRelease& os) {
   const std::string version = os.version_id.empty() ? "(no VERSION_ID)" : os.version_id;
@@ -68,7 +53,7 @@ ArchFacts ReadArch(const Context& ctx) {
     if (uname.Ok()) facts.machine = uname.Value().machine;
   } else {
     auto text = ctx.fs.ReadFile(kProcArch, kMaxArchBytes);
-    if (text.Ok()) facts.machine = Trimmed(text.Value());
+    if (text.Ok()) facts.machine = std::string(TrimRight(text.Value(), "\n \r"));
   }
   if (!facts.machine.empty()) facts.arch = ArchFromMachine(facts.machine);
   return facts;

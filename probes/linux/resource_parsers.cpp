@@ -2,17 +2,10 @@
 
 #include <limits>
 
+#include "platform/text.h"
+
 namespace preflight {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (IsBlank(s.front()) || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (IsBlank(s.back()) || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
 
 // A whole decimal number, saturating; nullopt for empty or non-digit text.
 std::optional<std::uint64_t> Number(std::string_view s) {
@@ -47,9 +40,9 @@ std::optional<std::uint64_t> MeminfoKib(std::string_view text, std::string_view 
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos || line.substr(0, colon) != key) continue;
-    std::string_view value = Trim(line.substr(colon + 1));
+    std::string_view value = Trim(line.substr(colon + 1), kLineWhitespace);
     if (value.size() >= 2 && value.substr(value.size() - 2) == "kB") {
-      value = Trim(value.substr(0, value.size() - 2));
+      value = Trim(value.substr(0, value.size() - 2), kLineWhitespace);
     }
     return Number(value);
   }
@@ -57,7 +50,7 @@ std::optional<std::uint64_t> MeminfoKib(std::string_view text, std::string_view 
 }
 
 std::optional<std::uint64_t> CountCpuList(std::string_view text) {
-  text = Trim(text);
+  text = Trim(text, kLineWhitespace);
   if (text.empty()) return std::nullopt;
   constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t count = 0;
@@ -90,8 +83,10 @@ std::uint64_t CountCpuinfoProcessors(std::string_view text) {
     const std::string_view line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || Trim(line.substr(0, colon)) != "processor") continue;
-    if (Number(Trim(line.substr(colon + 1)))) ++count;
+    if (colon == std::string_view::npos ||
+        Trim(line.substr(0, colon), kLineWhitespace) != "processor")
+      continue;
+    if (Number(Trim(line.substr(colon + 1), kLineWhitespace))) ++count;
   }
   return count;
 }

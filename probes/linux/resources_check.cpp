@@ -6,6 +6,7 @@
 
 #include "platform/file_system.h"
 #include "platform/system_info.h"
+#include "platform/text.h"
 #include "probes/common/findings.h"
 #include "probes/common/tree_links.h"
 #include "probes/common/version.h"
@@ -40,11 +41,6 @@ constexpr const char* kLibDirs[] = {
     "/lib/x86_64-linux-gnu",     "/lib/aarch64-linux-gnu",     "/lib64",     "/lib",
     "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib",
 };
-
-std::string Trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
 
 std::string ParentOf(const std::string& path) {
   const std::size_t slash = path.rfind('/');
@@ -203,7 +199,7 @@ CheckResult ResourcesCheck::Run(const Context& ctx) const {
                      " or later and does not run on other C libraries such as musl.",
                  "Check the glibc version with ldd --version.");
   } else {
-    evidence["glibc_version"] = Trimmed(*glibc.value);
+    evidence["glibc_version"] = std::string(TrimRight(*glibc.value, "\n "));
     evidence["glibc_source"] = glibc.source;
     if (CompareVersions(*glibc.value, kMinGlibc) < 0) {
       findings.Add(

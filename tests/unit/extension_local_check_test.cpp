@@ -4,6 +4,7 @@
 
 #include "platform/file_system.h"
 #include "tests/fakes/fake_platform.h"
+#include "tests/unit/hostchecks_fixture.h"
 
 namespace preflight {
 namespace {
@@ -14,18 +15,8 @@ constexpr const char* kHandler =
     "/var/lib/waagent/Microsoft.Azure.AzureDefenderForServers.MDE.Linux";
 
 CheckResult RunOnFixture(const std::string& name) {
-  const auto fs = MakeFileSystem(std::string(PREFLIGHT_TEST_DATA) + "/mde/" + name);
-  FakeWorld world;
-  const Context ctx{*fs,
-                    world.processes,
-                    world.env,
-                    world.services,
-                    world.system,
-                    world.facts,
-                    /*live=*/false,
-                    true,
-                    std::chrono::steady_clock::now() + std::chrono::seconds(30)};
-  return ExtensionLocalCheck().Run(ctx);
+  testing::TreeWorld world(testing::MdeCase(name));
+  return ExtensionLocalCheck().Run(world.Ctx(/*live=*/false));
 }
 
 const nlohmann::json& Entry(const CheckResult& r) { return r.report.at("extensions").at(0); }

@@ -18,6 +18,22 @@ inline std::string HostchecksCase(const std::string& name) {
   return std::string(PREFLIGHT_TEST_DATA) + "/hostchecks/" + name;
 }
 
+// The MDE state fixtures live in their own folder: tests/data/mde/<case>/.
+inline std::string MdeCase(const std::string& name) {
+  return std::string(PREFLIGHT_TEST_DATA) + "/mde/" + name;
+}
+
+inline bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// One row of a fixture table: the case, the status the check must give, and a part of its summary.
+struct FixtureCase {
+  const char* name;
+  Status status;
+  const char* summary_part;
+};
+
 // A writable copy of a fixture case (or an empty tree) in a fresh temporary directory, for tests
 // that add symlinks or generated files; the committed fixtures stay untouched. Removed at the end.
 class TempTree {
@@ -104,5 +120,12 @@ class SpaceOverrideFileSystem final : public FileSystem {
   const FileSystem& inner_;
   Result<SpaceInfo> space_;
 };
+
+// Runs one check offline (as with --root) over a tree, everything but the file system faked.
+template <typename CheckT>
+CheckResult RunCheckOn(const std::string& root) {
+  TreeWorld world(root);
+  return CheckT().Run(world.Ctx(/*live=*/false));
+}
 
 }  // namespace preflight::testing

@@ -8,20 +8,7 @@
 namespace preflight::testing {
 namespace {
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-CheckResult RunOn(const std::string& root) {
-  TreeWorld world(root);
-  return KernelCheck().Run(world.Ctx(/*live=*/false));
-}
-
-struct FixtureCase {
-  const char* name;
-  Status status;
-  const char* summary_part;
-};
+constexpr auto RunOn = &RunCheckOn<KernelCheck>;
 
 TEST(KernelCheck, FixtureTrees) {
   const FixtureCase cases[] = {

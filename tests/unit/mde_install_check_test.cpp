@@ -5,33 +5,16 @@
 #include "platform/file_system.h"
 #include "probes/common/facts.h"
 #include "tests/fakes/fake_platform.h"
+#include "tests/unit/hostchecks_fixture.h"
 
 namespace preflight {
 namespace {
 
-using testing::FakeWorld;
-
 // A fixture tree under tests/data/mde/<name>, inspected as with --root (live=false).
-struct FixtureTree {
-  explicit FixtureTree(const std::string& name)
-      : fs(MakeFileSystem(std::string(PREFLIGHT_TEST_DATA) + "/mde/" + name)) {}
-  Context Ctx() {
-    return Context{*fs,
-                   world.processes,
-                   world.env,
-                   world.services,
-                   world.system,
-                   world.facts,
-                   /*live=*/false,
-                   true,
-                   std::chrono::steady_clock::now() + std::chrono::seconds(30)};
-  }
-  std::unique_ptr<FileSystem> fs;
-  FakeWorld world;
-};
+using FixtureTree = testing::TreeWorld;
 
 TEST(MdeInstallCheckFixture, InstalledAndOnboarded) {
-  FixtureTree tree("installed_onboarded");
+  FixtureTree tree(testing::MdeCase("installed_onboarded"));
   const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
   EXPECT_EQ(r.status, Status::kPass) << r.summary;
   const auto& mde = r.report.at("mde");
@@ -45,11 +28,11 @@ TEST(MdeInstallCheckFixture, InstalledAndOnboarded) {
   EXPECT_NE(r.summary.find("not checked"), std::string::npos) << r.summary;
   EXPECT_EQ(r.evidence.at("onboarding").at("datacenter"), "WestEurope");
   // --root never runs a command.
-  EXPECT_TRUE(tree.world.processes.calls().empty());
+  EXPECT_TRUE(tree.processes.calls().empty());
 }
 
 TEST(MdeInstallCheckFixture, ProxyCredentialsNeverReachTheResult) {
-  FixtureTree tree("installed_onboarded");
+  FixtureTree tree(testing::MdeCase("installed_onboarded"));
   const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
   EXPECT_EQ(r.evidence.at("managed_config").at("proxy"),
             "http://<redacted>@proxy.example.test:3128/");
@@ -61,7 +44,7 @@ TEST(MdeInstallCheckFixture, ProxyCredentialsNeverReachTheResult) {
 }
 
 TEST(MdeInstallCheckFixture, InstalledNotOnboarded) {
-  FixtureTree tree("installed_not_onboarded");
+  FixtureTree tree(testing::MdeCase("installed_not_onboarded"));
   const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
   EXPECT_EQ(r.status, Status::kWarn);
   EXPECT_NE(r.summary.find("not onboarded"), std::string::npos) << r.summary;
@@ -72,7 +55,7 @@ TEST(MdeInstallCheckFixture, InstalledNotOnboarded) {
 }
 
 TEST(MdeInstallCheckFixture, Absent) {
-  FixtureTree tree("absent");
+  FixtureTree tree(testing::MdeCase("absent"));
   const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
   EXPECT_EQ(r.status, Status::kPass);
   EXPECT_EQ(r.summary, "MDE is not installed; Defender for Cloud will install it.");
@@ -82,7 +65,7 @@ TEST(MdeInstallCheckFixture, Absent) {
 }
 
 TEST(MdeInstallCheckFixture, EmptyTreeIsJudgedFromFilesWithANote) {
-  FixtureTree tree("does_not_exist");
+  FixtureTree tree(testing::MdeCase("does_not_exist"));
   const CheckResult r = MdeInstallCheck().Run(tree.Ctx());
   EXPECT_EQ(r.status, Status::kPass);
   const auto& notes = r.report.at("mde").at("notes");

@@ -7,16 +7,9 @@
 namespace preflight::testing {
 namespace {
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+constexpr auto RunOn = &RunCheckOn<MountsCheck>;
 
-CheckResult RunOn(const std::string& root) {
-  TreeWorld world(root);
-  return MountsCheck().Run(world.Ctx(/*live=*/false));
-}
-
-struct FixtureCase {
+struct MountsCase {
   const char* name;
   Status status;
   const char* summary_part;
@@ -24,7 +17,7 @@ struct FixtureCase {
 };
 
 TEST(MountsCheck, FixtureTrees) {
-  const FixtureCase cases[] = {
+  const MountsCase cases[] = {
       {"good_ubuntu2204", Status::kPass, "allow execution", ""},
       {"mounts_noexec_opt", Status::kFail, "MDE's binaries (wdavdaemon) cannot run",
        "mount -o remount,exec /opt"},

@@ -7,20 +7,7 @@
 namespace preflight::testing {
 namespace {
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-CheckResult RunOn(const std::string& root) {
-  TreeWorld world(root);
-  return OsSupportCheck().Run(world.Ctx(/*live=*/false));
-}
-
-struct FixtureCase {
-  const char* name;
-  Status status;
-  const char* summary_part;
-};
+constexpr auto RunOn = &RunCheckOn<OsSupportCheck>;
 
 TEST(OsSupportCheck, FixtureTrees) {
   const FixtureCase cases[] = {

@@ -10,10 +10,6 @@ namespace {
 constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 constexpr std::uint64_t kGiB = kMiB << 10;
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // Runs the check over a real tree with the free space pinned to `available_mb`.
 CheckResult RunOn(const std::string& root, std::uint64_t available_mb = 10240,
                   std::string* space_path = nullptr) {
