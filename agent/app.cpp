@@ -12,6 +12,7 @@
 #include "agent/checks.h"
 #include "agent/host_info.h"
 #include "agent/options.h"
+#include "agent/platform_defaults.h"
 #include "agent/render_text.h"
 #include "agent/report.h"
 #include "agent/runner.h"
@@ -31,8 +32,6 @@ namespace {
 
 // Config files are a few hundred bytes; a larger one is a mistake, not a config.
 constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
-constexpr const char* kDefaultConfigPath = "/etc/mde-preflight/config.json";
-constexpr const char* kDefaultReportPath = "/var/lib/mde-preflight/report.json";
 
 using CheckList = std::vector<std::shared_ptr<const Check>>;
 
@@ -52,7 +51,7 @@ Result<Settings> LoadConfig(const std::optional<std::string>& flag_path, const E
   } else if (auto from_env = env.Get("MDE_PREFLIGHT_CONFIG")) {
     path = *from_env;
   } else {
-    path = kDefaultConfigPath;
+    path = DefaultConfigPath(env);
     required = false;
   }
   auto text = MakeFileSystem("/")->ReadFile(path, kMaxConfigBytes);
@@ -78,7 +77,7 @@ Result<Options> LoadOptions(const CommandLine& line, const Environment& env) {
   if (!resolved.Ok()) return resolved.Err();
   Options options = std::move(resolved).Value();
   options.config_path = config_path;
-  if (options.report_path.empty()) options.report_path = kDefaultReportPath;
+  if (options.report_path.empty()) options.report_path = DefaultReportPath(env);
   if (options.root != "/") {
     auto info = MakeFileSystem("/")->Stat(options.root);
     if (!info.Ok() || info.Value().type != FileType::kDirectory) {
@@ -135,7 +134,7 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   inputs.generated_at = started_wall;
   inputs.host = CollectHost(ctx);
   inputs.environment = DetectEnvironmentLocally(ctx);
-  inputs.os_family = "linux";
+  inputs.os_family = OsFamily();
   inputs.runs = std::move(outcome.runs);
   inputs.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
@@ -176,9 +175,11 @@ int RunCheck(const CommandLine& line, const Environment& env) {
   const int code = produced.any_failed ? kExitFailed : kExitOk;
   if (produced.stragglers) {
     // Leave without running static destructors under a check thread that is still working.
+    // _Exit, not quick_exit: mingw-w64's C runtime has no quick_exit, and no at_quick_exit
+    // handler is registered, so the two do the same here.
     std::cout.flush();
     std::fflush(nullptr);
-    std::quick_exit(code);
+    std::_Exit(code);
   }
   return code;
 }
