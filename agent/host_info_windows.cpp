@@ -48,7 +48,8 @@ nlohmann::json CollectHost(const Context& ctx) {
       // UBR exists since Windows 10; older builds have none and keep the bare build number.
       if (auto ubr = ctx.registry.ReadDword(kCurrentVersionKey, "UBR");
           ubr.Ok() && !kernel.empty()) {
-        kernel += "." + std::to_string(ubr.Value());
+        kernel += '.';
+        kernel += std::to_string(ubr.Value());
       }
       host["kernel"] = OrNull(kernel);
     }

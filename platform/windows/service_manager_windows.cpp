@@ -133,7 +133,10 @@ class ScmServiceManager final : public ServiceManager {
       const DWORD code = status.dwWin32ExitCode == ERROR_SERVICE_SPECIFIC_ERROR
                              ? status.dwServiceSpecificExitCode
                              : status.dwWin32ExitCode;
-      result.detail += " (exit code " + std::to_string(code) + ")";
+      // Appended piecewise: GCC 12 at -O3 warns falsely (-Wrestrict) on "literal" + std::string.
+      result.detail += " (exit code ";
+      result.detail += std::to_string(code);
+      result.detail += ")";
     }
     // The start type is extra detail; a service whose configuration cannot be read still has a
     // status worth reporting.

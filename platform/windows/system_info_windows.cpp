@@ -41,7 +41,7 @@ std::string ArchName(WORD architecture) {
     case PROCESSOR_ARCHITECTURE_ARM:
       return "arm";
     default:
-      return "unknown (" + std::to_string(architecture) + ")";
+      return std::string("unknown (") + std::to_string(architecture) + ")";
   }
 }
 

@@ -117,13 +117,13 @@ TEST(WindowsProcessRunner, ConcurrentRunsKeepTheirOwnOutput) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kRuns; ++i) {
     threads.emplace_back([&results, i] {
-      results[i] = RunSelf({"--child-args", "run" + std::to_string(i)});
+      results[i] = RunSelf({"--child-args", std::string("run") + std::to_string(i)});
     });
   }
   for (auto& thread : threads) thread.join();
   for (int i = 0; i < kRuns; ++i) {
     ASSERT_TRUE(results[i].Ok()) << results[i].Err().message;
-    EXPECT_EQ(results[i].Value().out, "[run" + std::to_string(i) + "]\n");
+    EXPECT_EQ(results[i].Value().out, std::string("[run") + std::to_string(i) + "]\n");
   }
 }
 

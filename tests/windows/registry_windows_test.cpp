@@ -14,7 +14,8 @@ class RegistryFixture {
  public:
   explicit RegistryFixture(HKEY hive, const char* hive_name)
       : hive_(hive),
-        path_("Software\\mde-preflight-test\\" + std::to_string(::GetCurrentProcessId())),
+        path_(std::string("Software\\mde-preflight-test\\") +
+              std::to_string(::GetCurrentProcessId())),
         base_(std::string(hive_name) + "\\" + path_) {
     ::RegDeleteTreeW(hive_, W(path_).c_str());
   }

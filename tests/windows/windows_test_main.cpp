@@ -33,7 +33,11 @@ int Child(const std::vector<std::wstring>& args, int argc, char** argv) {
   // CommandLineToArgvW's split, which keeps every character.
   if (mode == L"--child-args-wide") {
     for (std::size_t i = 2; i < args.size(); ++i) {
-      Write(STD_OUTPUT_HANDLE, "[" + preflight::testing::U(args[i]) + "]\n");
+      // Built piecewise: GCC 12 at -O3 warns falsely (-Wrestrict) on "[" + std::string.
+      std::string line = "[";
+      line += preflight::testing::U(args[i]);
+      line += "]\n";
+      Write(STD_OUTPUT_HANDLE, line);
     }
     return 0;
   }
