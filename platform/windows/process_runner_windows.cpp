@@ -159,7 +159,7 @@ class Session {
       return MakeError(ErrorKind::kOther, "running " + argv[0] + " failed: " + e.what());
     }
     const std::string limit = std::to_string(timeout.count()) + " ms";
-    if (timed_out_ && !exited_) {
+    if (timed_out_ && killed_) {
       return MakeError(ErrorKind::kTimeout,
                        argv[0] + " did not finish within " + limit + " and was killed");
     }
@@ -234,6 +234,8 @@ class Session {
   void OnDeadline(const SysError& ec) {
     if (ec || Finished()) return;  // cancelled, or finished as the timer fired
     timed_out_ = true;
+    // Decided now: the exit the kill causes may still be reported after this.
+    killed_ = !exited_;
     // The whole job: a grandchild holding the output open dies too.
     Kill();
     SysError ignored;
@@ -254,6 +256,7 @@ class Session {
   bool waited_ = false;
   bool exited_ = false;
   bool timed_out_ = false;
+  bool killed_ = false;  // still running at the deadline
   int exit_code_ = -1;
 };
 
