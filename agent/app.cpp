@@ -13,6 +13,7 @@
 #include "agent/checks.h"
 #include "agent/host_info.h"
 #include "agent/options.h"
+#include "agent/platform_defaults.h"
 #include "agent/render_html.h"
 #include "agent/render_text.h"
 #include "agent/report.h"
@@ -33,8 +34,6 @@ namespace {
 
 // Config files are a few hundred bytes; a larger one is a mistake, not a config.
 constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
-constexpr const char* kDefaultConfigPath = "/etc/mde-preflight/config.json";
-constexpr const char* kDefaultReportPath = "/var/lib/mde-preflight/report.json";
 
 using CheckList = std::vector<std::shared_ptr<const Check>>;
 
@@ -54,7 +53,7 @@ Result<Settings> LoadConfig(const std::optional<std::string>& flag_path, const E
   } else if (auto from_env = env.Get("MDE_PREFLIGHT_CONFIG")) {
     path = *from_env;
   } else {
-    path = kDefaultConfigPath;
+    path = DefaultConfigPath(env);
     required = false;
   }
   auto text = MakeFileSystem("/")->ReadFile(path, kMaxConfigBytes);
@@ -80,7 +79,7 @@ Result<Options> LoadOptions(const CommandLine& line, const Environment& env) {
   if (!resolved.Ok()) return resolved.Err();
   Options options = std::move(resolved).Value();
   options.config_path = config_path;
-  if (options.report_path.empty()) options.report_path = kDefaultReportPath;
+  if (options.report_path.empty()) options.report_path = DefaultReportPath(env);
   if (options.root != "/") {
     std::error_code ec;
     const std::filesystem::path root = std::filesystem::absolute(options.root, ec);
@@ -140,7 +139,7 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   inputs.generated_at = started_wall;
   inputs.host = CollectHost(ctx);
   inputs.environment = DetectEnvironmentLocally(ctx);
-  inputs.os_family = "linux";
+  inputs.os_family = OsFamily();
   inputs.runs = std::move(outcome.runs);
   inputs.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
@@ -183,9 +182,11 @@ int RunCheck(const CommandLine& line, const Environment& env) {
   const int code = produced.any_failed ? kExitFailed : kExitOk;
   if (produced.stragglers) {
     // Leave without running static destructors under a check thread that is still working.
+    // _Exit, not quick_exit: mingw-w64's C runtime has no quick_exit, and no at_quick_exit
+    // handler is registered, so the two do the same here.
     std::cout.flush();
     std::fflush(nullptr);
-    std::quick_exit(code);
+    std::_Exit(code);
   }
   return code;
 }

@@ -2,8 +2,9 @@
 #include <vector>
 
 #include "agent/app.h"
+#include "agent/platform_defaults.h"
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  const std::vector<std::string> args = preflight::ProgramArguments(argc, argv);
   return preflight::RunApp(args);
 }

@@ -296,7 +296,8 @@ Check options:
   --offline              do not use the network
   --only ID,...          run only these checks
   --ignore ID,...|all    turn these checks' failures into warnings (still reported)
-  --config FILE          config file (default /etc/mde-preflight/config.json if present)
+  --config FILE          config file, if present by default: /etc/mde-preflight/config.json,
+                         %ProgramData%\mde-preflight\config.json on Windows
   --imds-endpoint URL    Azure Instance Metadata Service address (tests, private clouds)
   --arm-endpoint URL     Azure Resource Manager address (tests, private clouds)
   --timeout SECONDS      deadline for the whole run (default 60)
@@ -304,7 +305,7 @@ Check options:
 
 Config file keys: format, offline, only, ignore, timeout_seconds, imds_endpoint, arm_endpoint,
 verbose, interval_minutes (service, default 60), report_path (service, default
-/var/lib/mde-preflight/report.json).
+/var/lib/mde-preflight/report.json, %ProgramData%\mde-preflight\report.json on Windows).
 
 Environment: MDE_PREFLIGHT_IGNORE, MDE_PREFLIGHT_ONLY, MDE_PREFLIGHT_OFFLINE,
 MDE_PREFLIGHT_TIMEOUT, MDE_PREFLIGHT_CONFIG; NO_COLOR turns colour off.

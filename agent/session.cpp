@@ -10,8 +10,9 @@ std::shared_ptr<const Session> Session::Create(const std::string& root, bool off
   s->services_ = MakeServiceManager(*s->processes_);
   s->system_ = MakeSystemInfo();
   s->env_ = MakeEnvironment();
-  s->ctx_.emplace(Context{*s->fs_, *s->processes_, *s->env_, *s->services_, *s->system_, s->facts_,
-                          s->fs_->IsLiveRoot(), offline, deadline});
+  s->registry_ = MakeRegistry();
+  s->ctx_.emplace(Context{*s->fs_, *s->processes_, *s->env_, *s->services_, *s->system_,
+                          *s->registry_, s->facts_, s->fs_->IsLiveRoot(), offline, deadline});
   return s;
 }
 

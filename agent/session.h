@@ -7,6 +7,7 @@
 #include "platform/environment.h"
 #include "platform/file_system.h"
 #include "platform/process_runner.h"
+#include "platform/registry.h"
 #include "platform/service_manager.h"
 #include "platform/system_info.h"
 #include "probes/check.h"
@@ -31,6 +32,7 @@ class Session {
   std::unique_ptr<ProcessRunner> processes_;
   std::unique_ptr<ServiceManager> services_;
   std::unique_ptr<SystemInfo> system_;
+  std::unique_ptr<Registry> registry_;
   std::unique_ptr<Environment> env_;
   mutable HostFacts facts_;
   std::optional<Context> ctx_;

@@ -37,6 +37,14 @@ struct SpaceInfo {
 // The file system, seen through a root prefix: every path is absolute in the inspected tree
 // ("/etc/os-release") and the implementation maps it below the root (`--root DIR`). Every read is
 // bounded by the caller (STYLE.md, convention 5).
+//
+// On Windows the tree's paths are '/'-separated too and the root is a directory: the running
+// machine's root is its system drive, so "/Windows/System32/drivers" is
+// "C:\Windows\System32\drivers", and under `--root D:\image` it is
+// "D:\image\Windows\System32\drivers". Paths are UTF-8 in and out. On the running machine a
+// path that is already a Windows path ("C:\ProgramData\...", "\\server\share\...") is taken
+// as it is, so the agent's own files can be named in Windows terms; below another root such a path
+// is kInvalid (platform/windows/file_system_windows.cpp).
 class FileSystem {
  public:
   virtual ~FileSystem() = default;

@@ -15,6 +15,7 @@ class ProcessRunner;
 class Environment;
 class ServiceManager;
 class SystemInfo;
+class Registry;
 
 enum class Status { kPass, kWarn, kFail, kSkip };
 
@@ -38,6 +39,7 @@ struct Context {
   const Environment& env;
   ServiceManager& services;
   const SystemInfo& system;
+  const Registry& registry;  // the running machine's, even under --root; kUnavailable off Windows
   HostFacts& facts;
   bool live = true;      // inspecting the running machine, not a --root tree
   bool offline = false;  // no network

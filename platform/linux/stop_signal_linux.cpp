@@ -1,5 +1,6 @@
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <ctime>
@@ -24,6 +25,11 @@ void StopSignal::Install() {
   // async-signal-safety concerns and no thread ever dies of SIGTERM mid-write.
   const sigset_t set = StopSet();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void StopSignal::Request() {
+  // Directed at the process, not this thread, so sigtimedwait in whichever thread waits sees it.
+  ::kill(::getpid(), SIGTERM);
 }
 
 bool StopSignal::WaitFor(std::chrono::milliseconds timeout) {

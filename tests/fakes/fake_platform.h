@@ -14,6 +14,7 @@
 #include "platform/service_manager.h"
 #include "platform/system_info.h"
 #include "probes/check.h"
+#include "tests/fakes/fake_registry.h"
 
 namespace preflight::testing {
 
@@ -112,12 +113,19 @@ struct FakeWorld {
   FakeEnvironment env;
   FakeServiceManager services;
   FakeSystemInfo system;
+  FakeRegistry registry;
   HostFacts facts;
   Context Ctx(bool live = true) {
-    return Context{
-        fs,       processes,        env,
-        services, system,           facts,
-        live,     /*offline=*/true, std::chrono::steady_clock::now() + std::chrono::seconds(30)};
+    return Context{fs,
+                   processes,
+                   env,
+                   services,
+                   system,
+                   registry,
+                   facts,
+                   live,
+                   /*offline=*/true,
+                   std::chrono::steady_clock::now() + std::chrono::seconds(30)};
   }
 };
 

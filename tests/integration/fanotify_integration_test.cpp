@@ -19,6 +19,7 @@
 #include "platform/environment.h"
 #include "platform/file_system.h"
 #include "platform/process_runner.h"
+#include "platform/registry.h"
 #include "platform/service_manager.h"
 #include "platform/system_info.h"
 #include "probes/linux/fanotify_check.h"
@@ -38,6 +39,7 @@ struct LiveHost {
   std::unique_ptr<Environment> env = MakeEnvironment();
   std::unique_ptr<ServiceManager> services = MakeServiceManager(*runner);
   std::unique_ptr<SystemInfo> system = MakeSystemInfo();
+  std::unique_ptr<Registry> registry = MakeRegistry();
 
   CheckResult RunCheck() {
     HostFacts facts;
@@ -46,6 +48,7 @@ struct LiveHost {
                       *env,
                       *services,
                       *system,
+                      *registry,
                       facts,
                       /*live=*/true,
                       /*offline=*/true,

@@ -79,12 +79,19 @@ struct TreeWorld {
   FakeEnvironment env;
   FakeServiceManager services;
   FakeSystemInfo system;
+  FakeRegistry registry;
   HostFacts facts;
   Context Ctx(bool live = false) {
-    return Context{
-        *fs,      processes,        env,
-        services, system,           facts,
-        live,     /*offline=*/true, std::chrono::steady_clock::now() + std::chrono::seconds(30)};
+    return Context{*fs,
+                   processes,
+                   env,
+                   services,
+                   system,
+                   registry,
+                   facts,
+                   live,
+                   /*offline=*/true,
+                   std::chrono::steady_clock::now() + std::chrono::seconds(30)};
   }
 };
 
