@@ -16,6 +16,9 @@ class Environment;
 class ServiceManager;
 class SystemInfo;
 class Registry;
+namespace azure {
+struct CloudAccess;
+}
 
 enum class Status { kPass, kWarn, kFail, kSkip };
 
@@ -44,6 +47,9 @@ struct Context {
   bool live = true;      // inspecting the running machine, not a --root tree
   bool offline = false;  // no network
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // Azure: who the machine is and an ARM client (platform/azure/cloud.h); null when --offline or
+  // before the cloud layer ran.
+  const azure::CloudAccess* cloud = nullptr;
 
   // Time left before the deadline, never negative.
   std::chrono::milliseconds Remaining() const;
