@@ -18,7 +18,7 @@ build_packages=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3
                 libcurl4-openssl-dev zlib1g-dev libgtest-dev libgmock-dev)
 # Tests: the JSON Schema validator and the Azure emulator run on Debian's python3; unshare and
 # mount (util-linux) build the private mount namespace of the fanotify tests.
-test_packages=(python3 python3-jsonschema util-linux clang-format)
+test_packages=(python3 python3-jsonschema util-linux clang-format strace)
 
 log() { printf '\n== %s\n' "$*"; }
 
