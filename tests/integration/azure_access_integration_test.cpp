@@ -80,9 +80,10 @@ class AzureAccess : public ::testing::Test {
 
   // A cloud session as the agent builds it, against the emulator: no local Azure signs (the
   // fake tree is empty), so the metadata service is only asked where the test says.
-  std::unique_ptr<CloudSession> Session(CloudOptions options, testing::FakeWorld* world = nullptr) {
+  std::unique_ptr<CloudSession> Session(CloudOptions options, testing::FakeWorld* world = nullptr,
+                                        std::chrono::seconds run_time = 60s) {
     if (options.arm_endpoint.empty()) options.arm_endpoint = Ep("arm_endpoint");
-    options.deadline = std::chrono::steady_clock::now() + 60s;
+    options.deadline = std::chrono::steady_clock::now() + run_time;
     if (options.arc_token_dir.empty()) options.arc_token_dir = Ep("key_dir");
     auto session =
         CloudSession::Create((world ? *world : world_).Ctx(), *real_fs_, options, MakeHttpClient());
@@ -387,6 +388,72 @@ TEST_F(AzureAccess, OneTokenServesManyArmCalls) {
   EXPECT_EQ(pricing_requests, 1u);  // the second GET came from the cache
   EXPECT_GE(Entries("arm").size(), 3u);
   EXPECT_EQ(session->token_fetches(), 1);
+}
+
+// Faults on ARM (tests/emulator/README.md, "Faults"): every one ends in an answer or an ArmError
+// with a fitting code, by the run's deadline, and the session stays usable.
+struct FaultCase {
+  const char* scenario;
+  bool ok;                // the retry decorator gets through
+  std::string_view code;  // else the ArmError code
+};
+
+void PrintTo(const FaultCase& c, std::ostream* os) { *os << c.scenario; }
+
+class AzureArmFaults : public AzureAccess, public ::testing::WithParamInterface<FaultCase> {};
+
+TEST_P(AzureArmFaults, EndInAnAnswerOrAnArmError) {
+  const FaultCase& c = GetParam();
+  ASSERT_TRUE(emulator_->Use(c.scenario));
+  // Long enough for three backoffs (0.8 + 1.6 + 3.2 s, jitter up to 1.3x), short enough that a
+  // hang ends at the deadline.
+  auto session = Session(Vm(), nullptr, 12s);
+  ASSERT_NE(session->access().arm, nullptr) << session->access().identity_error->message;
+  auto outcome = session->access().arm->Get(PricingPath(), "2024-01-01");
+  Remember(outcome);
+  if (c.ok) {
+    EXPECT_TRUE(outcome.Ok()) << outcome.error->code << ": " << outcome.error->message;
+    return;
+  }
+  ASSERT_FALSE(outcome.Ok());
+  if (c.code == azure::kTransport) {
+    // A hang or a body trickled at 32 B/s ends at the deadline; which of the two codes depends
+    // on where the clock stood.
+    EXPECT_TRUE(outcome.error->code == azure::kTransport || outcome.error->code == azure::kDeadline)
+        << outcome.error->code << ": " << outcome.error->message;
+  } else {
+    EXPECT_EQ(outcome.error->code, c.code) << outcome.error->message;
+  }
+  EXPECT_FALSE(outcome.error->message.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, AzureArmFaults,
+                         ::testing::Values(FaultCase{"flapping_5xx", true, {}},
+                                           FaultCase{"server_errors_3", true, {}},
+                                           FaultCase{"slow_body", false, azure::kTransport},
+                                           FaultCase{"malformed_json", false, azure::kMalformed},
+                                           FaultCase{"oversized_body", false, azure::kMalformed},
+                                           FaultCase{"never_ending_body", false, azure::kMalformed},
+                                           FaultCase{"truncated_body", false, azure::kTransport},
+                                           FaultCase{"connection_reset", false, azure::kTransport},
+                                           FaultCase{"hang", false, azure::kTransport}),
+                         [](const ::testing::TestParamInfo<FaultCase>& param) {
+                           return std::string(param.param.scenario);
+                         });
+
+TEST_F(AzureAccess, ImdsGoneIsAnUnconfirmedMachineWithTheReason) {
+  ASSERT_TRUE(emulator_->Use("imds_gone_410"));
+  auto session = Session(Vm());
+  const auto& access = session->access();
+  EXPECT_FALSE(access.machine.confirmed);
+  EXPECT_EQ(access.arm, nullptr);
+  ASSERT_TRUE(access.identity_error);
+  bool said = false;
+  for (const auto& note : access.machine.notes)
+    said = said || note.find("HTTP 410") != std::string::npos;
+  EXPECT_TRUE(said);
+  // The probe is not retried (issue 3: no retry on the probe).
+  EXPECT_EQ(Entries("imds").size(), 1u);
 }
 
 // gtest_discover_tests runs each test in its own process, so this one goes through every kind of

@@ -78,7 +78,16 @@ std::unique_ptr<AzureEmulator> AzureEmulator::Start(const std::string& scenario,
 
 AzureEmulator::~AzureEmulator() {
   kill(pid_, SIGTERM);
-  waitpid(pid_, nullptr, 0);
+  // A handler stuck in an injected hang may hold the emulator's shutdown; do not wait for it.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (waitpid(pid_, nullptr, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() >= give_up) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+      return;
+    }
+    usleep(20'000);
+  }
 }
 
 nlohmann::json AzureEmulator::Control(const std::string& method, const std::string& path,
