@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/checks.h"
+#include "agent/cloud_session.h"
 #include "agent/host_info.h"
 #include "agent/options.h"
 #include "agent/platform_defaults.h"
@@ -129,7 +130,13 @@ struct ProducedReport {
 ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   const auto started_wall = std::chrono::system_clock::now();
   const auto started = std::chrono::steady_clock::now();
-  const auto session = Session::Create(options.root, options.offline, started + options.timeout);
+  CloudOptions cloud;
+  cloud.imds_endpoint = options.imds_endpoint;
+  cloud.arm_endpoint = options.arm_endpoint;
+  cloud.client_id = options.client_id;
+  cloud.designated_subscription = options.designated_subscription;
+  const auto session =
+      Session::Create(options.root, options.offline, started + options.timeout, cloud);
   const Context& ctx = session->ctx();
   RunOutcome outcome =
       RunChecks(checks, session->SharedContext(session), RunPolicy{options.ignore});
@@ -138,7 +145,7 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   inputs.agent_version = PREFLIGHT_VERSION;
   inputs.generated_at = started_wall;
   inputs.host = CollectHost(ctx);
-  inputs.environment = DetectEnvironmentLocally(ctx);
+  inputs.environment = EnvironmentReport(DetectEnvironmentLocally(ctx), session->cloud());
   inputs.os_family = OsFamily();
   inputs.runs = std::move(outcome.runs);
   inputs.duration = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -202,6 +202,9 @@ Result<Settings> ParseConfig(const std::string& text) {
     } else if (key == "imds_endpoint" || key == "arm_endpoint") {
       if (!value.is_string()) return wrong("a URL string");
       (key == "imds_endpoint" ? s.imds_endpoint : s.arm_endpoint) = value.get<std::string>();
+    } else if (key == "client_id" || key == "designated_subscription") {
+      if (!value.is_string()) return wrong("a string");
+      (key == "client_id" ? s.client_id : s.designated_subscription) = value.get<std::string>();
     } else if (key == "interval_minutes") {
       if (!value.is_number_integer()) return wrong("a whole number");
       const long long minutes = value.get<long long>();
@@ -218,7 +221,8 @@ Result<Settings> ParseConfig(const std::string& text) {
     } else {
       return Usage("unknown config key '" + key +
                    "' (known: format, offline, only, ignore, timeout_seconds, imds_endpoint, "
-                   "arm_endpoint, verbose, interval_minutes, report_path)");
+                   "arm_endpoint, client_id, designated_subscription, verbose, "
+                   "interval_minutes, report_path)");
     }
   }
   return s;
@@ -232,6 +236,9 @@ Result<Settings> SettingsFromEnvironment(const Environment& env) {
     auto offline = ParseBool(*v, "MDE_PREFLIGHT_OFFLINE");
     if (!offline.Ok()) return offline.Err();
     s.offline = offline.Value();
+  }
+  if (const auto v = env.Get("MDE_PREFLIGHT_DESIGNATED_SUBSCRIPTION")) {
+    s.designated_subscription = *v;
   }
   if (const auto v = env.Get("MDE_PREFLIGHT_TIMEOUT")) {
     auto timeout = ParseTimeout(*v, "MDE_PREFLIGHT_TIMEOUT");
@@ -259,6 +266,8 @@ Result<Options> ResolveOptions(const Settings& file, const Settings& env, const 
   pick(&Settings::ignore, o.ignore);
   pick(&Settings::imds_endpoint, o.imds_endpoint);
   pick(&Settings::arm_endpoint, o.arm_endpoint);
+  pick(&Settings::client_id, o.client_id);
+  pick(&Settings::designated_subscription, o.designated_subscription);
   pick(&Settings::verbosity, o.verbosity);
   int timeout = static_cast<int>(o.timeout.count());
   pick(&Settings::timeout_seconds, timeout);
@@ -304,11 +313,14 @@ Check options:
   -v, --verbose          debug logging on standard error
 
 Config file keys: format, offline, only, ignore, timeout_seconds, imds_endpoint, arm_endpoint,
+client_id (a user-assigned managed identity), designated_subscription (direct onboarding),
 verbose, interval_minutes (service, default 60), report_path (service, default
 /var/lib/mde-preflight/report.json, %ProgramData%\mde-preflight\report.json on Windows).
 
 Environment: MDE_PREFLIGHT_IGNORE, MDE_PREFLIGHT_ONLY, MDE_PREFLIGHT_OFFLINE,
-MDE_PREFLIGHT_TIMEOUT, MDE_PREFLIGHT_CONFIG; NO_COLOR turns colour off.
+MDE_PREFLIGHT_TIMEOUT, MDE_PREFLIGHT_CONFIG, MDE_PREFLIGHT_DESIGNATED_SUBSCRIPTION;
+AZURE_CLIENT_ID (user-assigned identity), AZURE_TENANT_ID + AZURE_CLIENT_ID +
+AZURE_CLIENT_SECRET (a service principal), AZURE_AUTHORITY_HOST; NO_COLOR turns colour off.
 Precedence: flags > environment > config file > defaults.
 
 Exit codes: 0 nothing failed; 1 at least one check failed (after --ignore);

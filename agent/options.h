@@ -28,6 +28,8 @@ struct Settings {
   std::optional<std::vector<std::string>> ignore;
   std::optional<std::string> imds_endpoint;
   std::optional<std::string> arm_endpoint;
+  std::optional<std::string> client_id;                // a user-assigned managed identity
+  std::optional<std::string> designated_subscription;  // direct onboarding (outside Azure)
   std::optional<int> timeout_seconds;
   std::optional<int> verbosity;
   std::optional<int> interval_minutes;     // service: time between two checks
@@ -50,6 +52,8 @@ struct Options {
   std::vector<std::string> ignore;  // lower-cased check ids, or just "all"
   std::string imds_endpoint;
   std::string arm_endpoint;
+  std::string client_id;                // empty: AZURE_CLIENT_ID, else system-assigned
+  std::string designated_subscription;  // empty: none configured
   std::chrono::seconds timeout{60};
   int verbosity = 0;
   std::string config_path;  // the file that was read, empty if none

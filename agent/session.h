@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "agent/cloud_session.h"
 #include "platform/environment.h"
 #include "platform/file_system.h"
 #include "platform/process_runner.h"
@@ -18,13 +19,18 @@ namespace preflight {
 // threads, so a check stuck past the deadline never outlives what it uses.
 class Session {
  public:
+  // Unless `offline` or under another root (whose machine is not this one), the cloud layer
+  // confirms the environment and builds the identity before any check runs (cloud_session.h).
   static std::shared_ptr<const Session> Create(const std::string& root, bool offline,
-                                               std::chrono::steady_clock::time_point deadline);
+                                               std::chrono::steady_clock::time_point deadline,
+                                               const CloudOptions& cloud = {});
 
   std::shared_ptr<const Context> SharedContext(const std::shared_ptr<const Session>& self) const {
     return {self, &*ctx_};
   }
   const Context& ctx() const { return *ctx_; }
+  // Null when --offline or under --root.
+  const azure::CloudAccess* cloud() const { return ctx_->cloud; }
 
  private:
   Session() = default;
@@ -34,6 +40,7 @@ class Session {
   std::unique_ptr<SystemInfo> system_;
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<Environment> env_;
+  std::unique_ptr<CloudSession> cloud_;
   mutable HostFacts facts_;
   std::optional<Context> ctx_;
 };

@@ -59,7 +59,7 @@ struct ArmOutcome {
   std::optional<nlohmann::json> body;  // set on 2xx (null json for 204)
   int status = 0;
   std::string request_id;
-  std::optional<ArmError> error;  // set when body is not
+  std::optional<ArmError> error;  // set when body is not (and on an incomplete List, see there)
 
   bool Ok() const { return body.has_value(); }
 };
@@ -73,6 +73,9 @@ class ArmClient {
   virtual ArmOutcome Get(std::string_view path, std::string_view api_version,
                          std::string_view extra_query = {}) = 0;
   // GET a list: follows nextLink (only to the ARM host) and returns {"value": [all items]}.
+  // When paging stops after the first page (a nextLink to another host: RefusedUrl; a failed
+  // page; more pages or items than the client allows), `body` keeps the items read so far AND
+  // `error` says why the list is incomplete: check `error` as well as Ok().
   virtual ArmOutcome List(std::string_view path, std::string_view api_version,
                           std::string_view extra_query = {}) = 0;
   // PUT / PATCH / POST with a JSON body (publishing tags, Resource Graph queries).

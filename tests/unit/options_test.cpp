@@ -154,6 +154,21 @@ TEST(SettingsFromEnvironment, ReadsAndValidates) {
   EXPECT_FALSE(SettingsFromEnvironment(env).Ok());
 }
 
+TEST(Options, AzureIdentityKeysFromConfigAndEnvironment) {
+  auto file = ParseConfig(R"({"client_id":"1e7d","designated_subscription":"sub-file"})");
+  ASSERT_TRUE(file.Ok()) << file.Err().message;
+  EXPECT_FALSE(ParseConfig(R"({"client_id":7})").Ok());
+  EXPECT_FALSE(ParseConfig(R"({"designated_subscription":["a"]})").Ok());
+  testing::FakeEnvironment env;
+  env.Set("MDE_PREFLIGHT_DESIGNATED_SUBSCRIPTION", "sub-env");
+  auto from_env = SettingsFromEnvironment(env);
+  ASSERT_TRUE(from_env.Ok());
+  auto resolved = ResolveOptions(file.Value(), from_env.Value(), Settings{});
+  ASSERT_TRUE(resolved.Ok());
+  EXPECT_EQ(resolved.Value().client_id, "1e7d");
+  EXPECT_EQ(resolved.Value().designated_subscription, "sub-env");  // environment beats file
+}
+
 TEST(SplitIdList, TrimsLowersAndDropsEmpties) {
   EXPECT_EQ(SplitIdList(" A.b ,,c.D,"), (std::vector<std::string>{"a.b", "c.d"}));
   EXPECT_TRUE(SplitIdList("").empty());

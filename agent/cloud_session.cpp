@@ -1,0 +1,262 @@
+#include "agent/cloud_session.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "agent/host_info.h"
+#include "platform/azure/azure_parsers.h"
+#include "platform/environment.h"
+#include "platform/file_system.h"
+#include "platform/http_parsers.h"
+#include "platform/retry_http_client.h"
+
+namespace preflight {
+namespace {
+
+using namespace std::chrono_literals;
+using azure::EnvironmentKind;
+
+// The metadata probe answers at once or the machine is not where it seems (issue 3: "confirmed
+// by IMDS with a 1 s connect timeout and no retry"); the Azure SDK probes with 0.3-1 s.
+constexpr std::chrono::milliseconds kProbeConnectTimeout = 1s;
+constexpr std::chrono::milliseconds kProbeTotalTimeout = 5s;
+// The instance document is a few KB (reference/azure.md §1.6); tags and keys may add some.
+constexpr std::size_t kMaxMetadataBytes = 256 * 1024;
+// api-versions: IMDS 2021-02-01 has resourceId, tagsList and azEnvironment (§1.2); HIMDS is
+// documented with 2020-06-01 (§2.5).
+constexpr std::string_view kImdsMetadataApiVersion = "2021-02-01";
+constexpr std::string_view kHimdsMetadataApiVersion = "2020-06-01";
+// The Arc agent's binary (reference/azure.md §2.4, §2.6; MSAL's detection).
+constexpr const char* kHimdsLinux = "/opt/azcmagent/bin/himds";
+constexpr const char* kHimdsWindows = "/Program Files/AzureConnectedMachineAgent/himds.exe";
+// Confirmation and the first token run before any check: they get at most this much of the run,
+// so a throttling or flapping metadata service cannot leave the checks without time.
+constexpr std::chrono::seconds kConfirmationBudget{20};
+
+std::string Env(const Context& ctx, const char* name) {
+  return ctx.env.Get(name).value_or(std::string());
+}
+
+std::string WithoutTrailingSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+Result<azure::MachineIdentity> ProbeMetadata(HttpClient& http, const std::string& base,
+                                             std::string_view api_version, EnvironmentKind kind,
+                                             std::chrono::steady_clock::time_point deadline) {
+  const auto parsed = ParseUrl(base);
+  if (!parsed || (parsed->scheme != "http" && parsed->scheme != "https")) {
+    return MakeError(ErrorKind::kInvalid, "'" + RedactUrl(base) + "' is not an http(s) URL");
+  }
+  HttpRequest request;
+  request.url = base + "/metadata/instance?api-version=" + std::string(api_version);
+  request.headers = {{"Metadata", "true"}};
+  request.proxy = HttpProxy::None();  // never through a proxy (reference/azure.md §1.3)
+  request.connect_timeout = kProbeConnectTimeout;
+  request.total_timeout = kProbeTotalTimeout;
+  request.max_response_bytes = kMaxMetadataBytes;
+  request.deadline = deadline;
+  request.allow_retry = false;
+  auto response = http.Send(request);
+  if (!response.Ok()) return response.Err();
+  if (response.Value().status != 200) {
+    std::string text = "HTTP " + std::to_string(response.Value().status);
+    if (auto detail = azure::DescribeOAuthError(response.Value().body); !detail.empty()) {
+      text += " (" + detail + ")";
+    }
+    return MakeError(ErrorKind::kUnavailable, text);
+  }
+  return azure::ParseInstanceMetadata(response.Value().body, kind);
+}
+
+azure::ArmError NoIdentity(std::string message) {
+  azure::ArmError error;
+  error.code = std::string(azure::kNoIdentity);
+  error.message = std::move(message);
+  return error;
+}
+
+}  // namespace
+
+std::unique_ptr<CloudSession> CloudSession::Create(const Context& ctx, const FileSystem& key_fs,
+                                                   const CloudOptions& options,
+                                                   std::unique_ptr<HttpClient> transport) {
+  std::unique_ptr<CloudSession> s(new CloudSession());
+  const auto confirm_by =
+      std::min(options.deadline, std::chrono::steady_clock::now() + kConfirmationBudget);
+  RetryOptions retry;
+  retry.deadline = options.deadline;
+  s->http_ = std::make_unique<RetryHttpClient>(std::move(transport), retry);
+  azure::CloudAccess& access = s->access_;
+  access.deadline = options.deadline;
+  access.designated_subscription = options.designated_subscription;
+  azure::MachineIdentity& m = access.machine;
+  std::vector<std::string> notes;
+
+  // 1. Arc: its environment variables or its binary (reference/azure.md §2.6).
+  const std::string identity_env = Env(ctx, "IDENTITY_ENDPOINT");
+  const std::string imds_env = Env(ctx, "IMDS_ENDPOINT");
+  const bool windows = azure::NativePathStyle() == azure::PathStyle::kWindows;
+  const bool arc_env = !identity_env.empty() && !imds_env.empty();
+  const bool arc_binary = ctx.fs.Exists(windows ? kHimdsWindows : kHimdsLinux);
+  const std::string himds =
+      WithoutTrailingSlash(!imds_env.empty() ? imds_env : std::string(kDefaultHimdsEndpoint));
+  if (arc_env || arc_binary) {
+    auto probed = ProbeMetadata(*s->http_, himds, kHimdsMetadataApiVersion,
+                                EnvironmentKind::kAzureArc, confirm_by);
+    if (probed.Ok()) {
+      m = std::move(probed).Value();
+      notes.push_back("Azure Arc confirmed by HIMDS at " + RedactUrl(himds));
+    } else {
+      m.kind = EnvironmentKind::kAzureArc;
+      notes.push_back("Arc agent signs, but HIMDS at " + RedactUrl(himds) +
+                      " did not answer: " + probed.Err().message);
+    }
+  }
+
+  // 2. Azure VM: the asset tag (local signs), or --imds-endpoint forcing the probe.
+  const nlohmann::json local = DetectEnvironmentLocally(ctx);
+  const bool vm_signs = local.value("kind", "") == "azure_vm";
+  if (!m.confirmed && (vm_signs || !options.imds_endpoint.empty())) {
+    const std::string imds = WithoutTrailingSlash(
+        options.imds_endpoint.empty() ? std::string(kDefaultImdsEndpoint) : options.imds_endpoint);
+    auto probed = ProbeMetadata(*s->http_, imds, kImdsMetadataApiVersion, EnvironmentKind::kAzureVm,
+                                confirm_by);
+    if (probed.Ok()) {
+      m = std::move(probed).Value();
+      notes.push_back("Azure VM confirmed by IMDS at " + RedactUrl(imds));
+    } else {
+      if (vm_signs && m.kind == EnvironmentKind::kOther) m.kind = EnvironmentKind::kAzureVm;
+      notes.push_back("IMDS at " + RedactUrl(imds) + " did not answer: " + probed.Err().message);
+    }
+  }
+  if (!arc_env && !arc_binary && !vm_signs && options.imds_endpoint.empty()) {
+    notes.push_back("no Azure sign (Arc agent, Azure asset tag): no metadata service was asked");
+  }
+
+  // The cloud and its ARM endpoint.
+  azure::CloudEndpoints cloud = azure::PublicCloud();
+  if (!m.az_environment.empty()) {
+    if (auto found = azure::FindCloud(m.az_environment)) {
+      cloud = *found;
+    } else {
+      notes.push_back("unknown azEnvironment '" + m.az_environment + "': assuming " + cloud.name);
+    }
+  }
+  std::string arm_endpoint = cloud.arm;
+  if (!options.arm_endpoint.empty()) {
+    const auto parsed = ParseUrl(options.arm_endpoint);
+    if (parsed && parsed->query.empty() && (parsed->path.empty() || parsed->path == "/")) {
+      arm_endpoint = WithoutTrailingSlash(options.arm_endpoint);
+    } else {
+      notes.push_back("--arm-endpoint '" + RedactUrl(options.arm_endpoint) +
+                      "' is not a bare http(s) origin; using " + arm_endpoint);
+    }
+  }
+
+  // The identity: a service principal wherever one is configured (as DefaultAzureCredential
+  // puts EnvironmentCredential first), else the machine's own.
+  const std::string tenant = Env(ctx, "AZURE_TENANT_ID");
+  const std::string env_client_id = Env(ctx, "AZURE_CLIENT_ID");
+  const std::string secret = Env(ctx, "AZURE_CLIENT_SECRET");
+  std::unique_ptr<azure::TokenSource> source;
+  if (!tenant.empty() && !env_client_id.empty() && !secret.empty()) {
+    azure::ClientSecretSettings sp;
+    const std::string authority_env = Env(ctx, "AZURE_AUTHORITY_HOST");
+    sp.authority_host = authority_env.empty() ? cloud.authority : authority_env;
+    sp.tenant_id = tenant;
+    sp.client_id = env_client_id;
+    sp.client_secret = secret;
+    sp.audience = cloud.audience;
+    source = azure::MakeClientSecretTokenSource(*s->http_, std::move(sp));
+  } else if (m.kind == EnvironmentKind::kAzureArc && m.confirmed) {
+    if (!options.client_id.empty()) {
+      notes.push_back("client_id is ignored on Arc: only the system-assigned identity exists");
+    }
+    std::string token_dir = options.arc_token_dir;
+    const auto identity_url = ParseUrl(identity_env);
+    if (const std::string hook = Env(ctx, kTestArcTokenDirVariable);
+        token_dir.empty() && !hook.empty() && identity_url && IsLoopbackHost(identity_url->host)) {
+      spdlog::warn("test hook {} in use: Arc key files accepted from {}", kTestArcTokenDirVariable,
+                   hook);
+      notes.push_back(std::string("test hook ") + kTestArcTokenDirVariable +
+                      ": Arc key files accepted from " + hook);
+      token_dir = hook;
+    }
+    if (token_dir.empty()) {
+      token_dir = azure::DefaultArcTokenDir(azure::NativePathStyle(), Env(ctx, "ProgramData"));
+    }
+    const std::string identity_endpoint =
+        !identity_env.empty() ? identity_env : himds + "/metadata/identity/oauth2/token";
+    source = azure::MakeArcTokenSource(*s->http_, identity_endpoint, cloud.audience, key_fs,
+                                       token_dir, azure::NativePathStyle());
+  } else if (m.kind == EnvironmentKind::kAzureVm && m.confirmed) {
+    const std::string client_id = !options.client_id.empty() ? options.client_id : env_client_id;
+    const std::string imds = WithoutTrailingSlash(
+        options.imds_endpoint.empty() ? std::string(kDefaultImdsEndpoint) : options.imds_endpoint);
+    source = azure::MakeImdsTokenSource(*s->http_, imds, cloud.audience, client_id);
+  } else if (m.kind == EnvironmentKind::kOther) {
+    access.identity_error = NoIdentity(
+        "no Azure identity: the machine is outside Azure and no service principal is set; for "
+        "direct onboarding set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a "
+        "service principal with Security Reader on the designated subscription");
+  } else {
+    access.identity_error = NoIdentity(
+        "no Azure identity: the metadata service did not answer, so no managed identity token "
+        "can be had (see the environment notes)");
+  }
+
+  if (source) {
+    s->credential_ = std::make_unique<azure::CachingCredential>(std::move(source));
+    access.identity_description = s->credential_->Description();
+    azure::TokenOutcome token = s->credential_->GetToken(confirm_by);
+    if (token.token) {
+      azure::ArmClientOptions arm;
+      arm.endpoint = arm_endpoint;
+      arm.deadline = options.deadline;
+      s->arm_ = std::make_unique<azure::HttpArmClient>(*s->http_, *s->credential_, arm);
+      access.arm = s->arm_.get();
+      notes.push_back("ARM at " + arm_endpoint + " as " + access.identity_description);
+    } else {
+      access.identity_error = token.error;
+    }
+  }
+  if (access.identity_error) {
+    spdlog::debug("no ARM access: {}: {}", access.identity_error->code,
+                  access.identity_error->message);
+  }
+  for (auto& note : notes) m.notes.push_back(std::move(note));
+  return s;
+}
+
+nlohmann::json EnvironmentReport(nlohmann::json local, const azure::CloudAccess* cloud) {
+  if (cloud == nullptr) return local;
+  const azure::MachineIdentity& m = cloud->machine;
+  const auto or_null = [](const std::string& value) {
+    return value.empty() ? nlohmann::json(nullptr) : nlohmann::json(value);
+  };
+  local["kind"] = azure::EnvironmentKindName(m.kind);
+  local["confirmed"] = m.confirmed;
+  // Unconfirmed, the machine's cloud fields are unknown: null, whatever local signs suggested.
+  const auto found = azure::FindCloud(m.az_environment);
+  local["cloud"] = found ? nlohmann::json(found->name) : or_null(m.az_environment);
+  local["subscription_id"] = or_null(m.subscription_id);
+  local["resource_group"] = or_null(m.resource_group);
+  local["resource_id"] = or_null(m.resource_id);
+  local["vm_id"] = or_null(m.vm_id);
+  local["location"] = or_null(m.location);
+  local["identity"] = or_null(cloud->identity_description);
+  if (cloud->identity_error) {
+    const azure::ArmError& e = *cloud->identity_error;
+    local["identity_error"] = {{"code", e.code}, {"message", e.message}, {"status", e.status}};
+  } else {
+    local["identity_error"] = nullptr;
+  }
+  local["notes"] = m.notes;
+  return local;
+}
+
+}  // namespace preflight
