@@ -6,9 +6,8 @@ namespace preflight::cloud {
 
 PricingRead ReadVmPricing(azure::ArmClient& arm, std::string_view scope) {
   PricingRead read;
-  const azure::ArmOutcome outcome =
-      arm.Get(std::string(scope) + "/providers/Microsoft.Security/pricings/VirtualMachines",
-              kPricingsApi);
+  const azure::ArmOutcome outcome = arm.Get(
+      std::string(scope) + "/providers/Microsoft.Security/pricings/VirtualMachines", kPricingsApi);
   if (!outcome.Ok()) {
     read.error = outcome.error.value_or(azure::ArmError{});
     return read;
@@ -27,8 +26,8 @@ ExtensionRead ReadMachineExtension(azure::ArmClient& arm, const std::string& res
   ExtensionRead read;
   read.arc = IsArcResourceId(resource_id);
   const std::string path = resource_id + "/extensions/" + name;
-  const azure::ArmOutcome outcome =
-      read.arc ? arm.Get(path, kHybridComputeApi) : arm.Get(path, kComputeApi, "$expand=instanceView");
+  const azure::ArmOutcome outcome = read.arc ? arm.Get(path, kHybridComputeApi)
+                                             : arm.Get(path, kComputeApi, "$expand=instanceView");
   if (!outcome.Ok()) {
     const azure::ArmError error = outcome.error.value_or(azure::ArmError{});
     if (IsNotFound(error)) {

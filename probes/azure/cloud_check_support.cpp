@@ -52,13 +52,15 @@ std::optional<CheckResult> WithoutArm(const Context& ctx, std::string_view check
   }
   if (error.code.empty()) error.code = std::string(azure::kNoIdentity);
   result.status = Status::kWarn;
-  result.summary = "Could not learn " + std::string(what) + ": no Azure identity to ask Azure "
-                   "Resource Manager with (" + OneLine(error.message) + ").";
+  result.summary = "Could not learn " + std::string(what) +
+                   ": no Azure identity to ask Azure "
+                   "Resource Manager with (" +
+                   OneLine(error.message) + ").";
   result.remediation =
       "Give the machine an identity Azure accepts (a system-assigned managed identity on an Azure "
       "VM, the Arc agent's identity, or a service principal in AZURE_TENANT_ID / AZURE_CLIENT_ID "
-      "/ AZURE_CLIENT_SECRET) and grant it the Security Reader role on " + Scope(*ctx.cloud) +
-      " (Reader on the machine for its extensions).";
+      "/ AZURE_CLIENT_SECRET) and grant it the Security Reader role on " +
+      Scope(*ctx.cloud) + " (Reader on the machine for its extensions).";
   const Json entry = ErrorEntry(check_id, error);
   result.evidence = {{"reason", "no_identity"}, {"errors", Json::array({entry})}};
   result.report = {{"cloud", {{"errors", Json::array({entry})}}}};
@@ -78,7 +80,8 @@ void CloudErrors::Add(Findings& findings, const azure::ArmError& error, std::str
                                   : "the machine (or its resource group)";
     findings.Add(Status::kWarn,
                  "Could not learn " + std::string(what) + ": " + Identity(cloud_) +
-                     " is not allowed to perform " + action + " (AuthorizationFailed" + request + ").",
+                     " is not allowed to perform " + action + " (AuthorizationFailed" + request +
+                     ").",
                  "Grant " + Identity(cloud_) + " the " + role + " role on " + where +
                      ", which includes " + action + ".");
     return;
@@ -90,15 +93,16 @@ void CloudErrors::Add(Findings& findings, const azure::ArmError& error, std::str
   summary += ".";
   std::string remediation;
   if (error.code == azure::kNoIdentity) {
-    remediation = "Give the machine an Azure identity and grant it Security Reader on " +
-                  Scope(cloud_) + ".";
+    remediation =
+        "Give the machine an Azure identity and grant it Security Reader on " + Scope(cloud_) + ".";
   } else if (error.code == azure::kTransport || error.code == azure::kDeadline) {
     remediation = "Check that the machine reaches Azure Resource Manager (" +
                   (cloud_.arm != nullptr ? cloud_.arm->Endpoint() : std::string("ARM")) +
                   "), directly or through the proxy, and run the check again.";
   } else {
-    remediation = "Run the check again; if it persists, look the request id up with Azure "
-                  "support.";
+    remediation =
+        "Run the check again; if it persists, look the request id up with Azure "
+        "support.";
   }
   findings.Add(Status::kWarn, std::move(summary), std::move(remediation));
 }
@@ -107,6 +111,14 @@ Json CloudContribution(Json fields, const CloudErrors& errors) {
   if (!fields.is_object()) fields = Json::object();
   fields["errors"] = errors.Entries();
   return {{"cloud", std::move(fields)}};
+}
+
+CheckResult Finish(Findings& findings, const std::string& pass, const std::string& fallback,
+                   Json evidence) {
+  if (pass.empty()) return findings.Finish(fallback, std::move(evidence));
+  if (findings.Worst() == Status::kPass) return findings.Finish(pass, std::move(evidence));
+  findings.Note(pass);
+  return findings.Finish(fallback, std::move(evidence));
 }
 
 azure::ArmError Malformed(const azure::ArmOutcome& outcome, std::string detail) {

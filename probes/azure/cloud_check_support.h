@@ -51,6 +51,11 @@ class CloudErrors {
 // {"cloud": {fields..., "errors": [...]}}: the check's contribution to the report.
 nlohmann::json CloudContribution(nlohmann::json fields, const CloudErrors& errors);
 
+// Findings::Finish with the check's own pass sentence: the summary when nothing is wrong, else
+// kept after the problems (as a note) so that what was learned is still said.
+CheckResult Finish(Findings& findings, const std::string& pass, const std::string& fallback,
+                   nlohmann::json evidence);
+
 // A 2xx answer whose body is not the shape we expect, as an ArmError (code MalformedResponse).
 azure::ArmError Malformed(const azure::ArmOutcome& outcome, std::string detail);
 

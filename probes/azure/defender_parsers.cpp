@@ -182,8 +182,9 @@ bool IsGuid(std::string_view text) {
 std::string FindOrgIdInPackage(std::string_view package) {
   constexpr std::string_view kKey = "orgId";
   // Between the key and the value: closing quote, colon, opening quote, with backslashes and
-  // spaces from one or two levels of escaping. 16 characters bound the skip.
-  constexpr std::size_t kMaxSeparator = 16;
+  // spaces from up to three levels of escaping (a .cmd's reg add line). 32 characters bound the
+  // skip.
+  constexpr std::size_t kMaxSeparator = 32;
   for (std::size_t at = package.find(kKey); at != std::string_view::npos;
        at = package.find(kKey, at + 1)) {
     std::size_t i = at + kKey.size();

@@ -19,14 +19,14 @@ namespace preflight {
 struct PricingInfo {
   bool valid = false;
   std::string error;
-  std::string tier;                   // "Free" or "Standard"
-  std::string sub_plan;               // "P1", "P2", or empty (legacy Standard without a sub-plan)
-  std::string free_trial_remaining;   // ISO 8601 duration ("PT0S"); empty when absent
-  std::string enablement_time;        // RFC 3339; empty when absent
-  std::optional<bool> enforce;        // subscription scope only
-  std::optional<bool> inherited;      // resource scope only
-  std::string inherited_from;         // "/subscriptions/{s}" when inherited
-  std::string coverage;               // resourcesCoverageStatus, subscription scope only
+  std::string tier;                  // "Free" or "Standard"
+  std::string sub_plan;              // "P1", "P2", or empty (legacy Standard without a sub-plan)
+  std::string free_trial_remaining;  // ISO 8601 duration ("PT0S"); empty when absent
+  std::string enablement_time;       // RFC 3339; empty when absent
+  std::optional<bool> enforce;       // subscription scope only
+  std::optional<bool> inherited;     // resource scope only
+  std::string inherited_from;        // "/subscriptions/{s}" when inherited
+  std::string coverage;              // resourcesCoverageStatus, subscription scope only
   bool deprecated = false;
   std::vector<std::pair<std::string, std::optional<bool>>> extensions;  // name, isEnabled
 

@@ -23,12 +23,12 @@ CheckResult DirectOnboardingCheck::Run(const Context& ctx) const {
       ctx.cloud->machine.kind != azure::EnvironmentKind::kOther) {
     CheckResult result;
     result.status = Status::kSkip;
-    result.summary = std::string("Not applicable: the machine is ") +
-                     (ctx.cloud->machine.kind == azure::EnvironmentKind::kAzureVm
-                          ? "an Azure VM"
-                          : "an Arc-enabled server") +
-                     "; Defender for Cloud onboards it through the MDE extension, not direct "
-                     "onboarding.";
+    result.summary =
+        std::string("Not applicable: the machine is ") +
+        (ctx.cloud->machine.kind == azure::EnvironmentKind::kAzureVm ? "an Azure VM"
+                                                                     : "an Arc-enabled server") +
+        "; Defender for Cloud onboards it through the MDE extension, not direct "
+        "onboarding.";
     result.evidence = {{"reason", "azure_resource"},
                        {"kind", azure::EnvironmentKindName(ctx.cloud->machine.kind)}};
     return result;
@@ -54,6 +54,7 @@ CheckResult DirectOnboardingCheck::Run(const Context& ctx) const {
       return result;
     }
     Findings findings;
+    std::string pass;  // the summary when nothing is wrong
     cloud::CloudErrors errors(access, std::string(kId));
     Json evidence = {{"designated_subscription", sub}, {"inference", true}};
     Json fields = {{"direct_onboarding_designated", nullptr}};
@@ -69,12 +70,14 @@ CheckResult DirectOnboardingCheck::Run(const Context& ctx) const {
       fields["direct_onboarding_designated"] = flag == true;
       const std::string enable =
           "In Defender for Cloud > Environment settings > Direct onboarding, turn it on and "
-          "choose subscription " + sub + " (needs Subscription Owner and Global or Security "
+          "choose subscription " +
+          sub +
+          " (needs Subscription Owner and Global or Security "
           "Administrator).";
       if (flag == true) {
-        findings.Add(Status::kPass, "Subscription " + sub +
-                                        " is the designated subscription for direct onboarding "
-                                        "(MdeDesignatedSubscription is True).");
+        pass = ("Subscription " + sub +
+                " is the designated subscription for direct onboarding "
+                "(MdeDesignatedSubscription is True).");
         if (!p.IsStandard()) {
           findings.Add(Status::kWarn,
                        "Defender for Servers is off (Free) on the designated subscription " + sub +
@@ -93,7 +96,8 @@ CheckResult DirectOnboardingCheck::Run(const Context& ctx) const {
       findings.Note(kInference);
     }
     evidence["errors"] = errors.Entries();
-    result = findings.Finish("The designated subscription's pricing was read.", std::move(evidence));
+    result = cloud::Finish(findings, pass, "The designated subscription's pricing was read.",
+                           std::move(evidence));
     result.report = cloud::CloudContribution(std::move(fields), errors);
     return result;
   });

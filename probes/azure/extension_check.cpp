@@ -101,26 +101,29 @@ void JudgeFailure(Findings& findings, const std::string& name, const ArmExtensio
     evidence["installer_exit_code"] = *code;
     if (const ExitCodeInfo* info = InstallerExitCode(*code)) {
       evidence["installer_error"] = std::string("ERR_") + info->name;
-      summary += "; mde_installer.sh exited with " + std::to_string(*code) + " (ERR_" +
-                 info->name + "): " + info->meaning;
+      summary += "; mde_installer.sh exited with " + std::to_string(*code) + " (ERR_" + info->name +
+                 "): " + info->meaning;
       remediation = info->remediation;
     }
   } else if (const auto handler = ExtensionExitCodeFromMessage(MainMessage(ext))) {
     evidence["handler_exit_code"] = *handler;
     if (const ExitCodeInfo* info = ExtensionExitCode(*handler)) {
-      summary += "; the extension handler exited with " + std::to_string(*handler) + ": " +
-                 info->meaning;
+      summary +=
+          "; the extension handler exited with " + std::to_string(*handler) + ": " + info->meaning;
       remediation = info->remediation;
     }
   }
   if (remediation.empty()) {
-    remediation = "Read the extension's log on the machine and fix the cause; Defender for Cloud "
-                  "retries the extension.";
+    remediation =
+        "Read the extension's log on the machine and fix the cause; Defender for Cloud "
+        "retries the extension.";
   }
   findings.Add(Status::kFail, summary + ".",
                remediation + " Logs: /var/log/azure/Microsoft.Azure.AzureDefenderForServers." +
-                   name + "/ (Linux), C:\\WindowsAzure\\Logs\\Plugins\\Microsoft.Azure."
-                   "AzureDefenderForServers." + name + " (Windows).");
+                   name +
+                   "/ (Linux), C:\\WindowsAzure\\Logs\\Plugins\\Microsoft.Azure."
+                   "AzureDefenderForServers." +
+                   name + " (Windows).");
 }
 
 // The plan that decides whether an absent extension will come: the machine's, else the
@@ -142,8 +145,9 @@ void JudgeAbsent(const Context& ctx, Findings& findings, const std::string& name
   const std::string base = "The machine has no " + name + " extension in Azure";
   if (mde.onboarded == true) {
     findings.Add(Status::kWarn,
-                 base + ", but MDE is onboarded on it (installed by other means): Defender for "
-                        "Cloud does not manage its MDE.",
+                 base +
+                     ", but MDE is onboarded on it (installed by other means): Defender for "
+                     "Cloud does not manage its MDE.",
                  "Nothing blocks MDE; to let Defender for Cloud manage it, keep Defender for "
                  "Servers and the WDATP integration on and the extension will be added.");
   } else if (plan && !plan->IsStandard()) {
@@ -180,16 +184,18 @@ void CompareWithLocal(Findings& findings, const std::string& name, const ArmExte
     return;
   }
   if (!local.found) {
-    findings.Note("The extension's local folder was not found on this machine, so ARM's view "
-                  "could not be compared with it.");
+    findings.Note(
+        "The extension's local folder was not found on this machine, so ARM's view "
+        "could not be compared with it.");
     return;
   }
   const bool arm_ok = EqualsIgnoreCase(ext->provisioning_state, "Succeeded") && !IsFailed(*ext);
   if (arm_ok && local.status == "error") {
     findings.Add(Status::kWarn,
-                 "Azure reports the " + name + " extension as succeeded, but its local status "
-                 "is error" + (local.message.empty() ? "" : " (" + cloud::OneLine(local.message) +
-                                                             ")") +
+                 "Azure reports the " + name +
+                     " extension as succeeded, but its local status "
+                     "is error" +
+                     (local.message.empty() ? "" : " (" + cloud::OneLine(local.message) + ")") +
                      ": the last run failed after Azure's last report (see azure.extension.local).",
                  "See azure.extension.local for the local failure.");
   } else if (IsFailed(*ext) && local.status == "success") {
@@ -209,20 +215,24 @@ CheckResult ExtensionCheck::Run(const Context& ctx) const {
     if (resource.empty()) {
       if (access.machine.kind == azure::EnvironmentKind::kOther) {
         result.status = Status::kSkip;
-        result.summary = "Not applicable: the machine is outside Azure, so it has no VM "
-                         "extension (direct onboarding installs MDE without one).";
+        result.summary =
+            "Not applicable: the machine is outside Azure, so it has no VM "
+            "extension (direct onboarding installs MDE without one).";
         result.evidence = {{"reason", "not_an_azure_resource"}};
       } else {
         result.status = Status::kWarn;
-        result.summary = "Could not learn the MDE extension's state: the metadata service did "
-                         "not give the machine's resource id.";
-        result.remediation = "See environment in the report for why the metadata service was "
-                             "not reached.";
+        result.summary =
+            "Could not learn the MDE extension's state: the metadata service did "
+            "not give the machine's resource id.";
+        result.remediation =
+            "See environment in the report for why the metadata service was "
+            "not reached.";
         result.evidence = {{"reason", "no_resource_id"}};
       }
       return result;
     }
     Findings findings;
+    std::string pass;  // the summary when nothing is wrong
     cloud::CloudErrors errors(access, std::string(kId));
     const std::string name = cloud::ExtensionName(ctx);
     const cloud::ExtensionRead read = cloud::ReadMachineExtension(*access.arm, resource, name);
@@ -242,28 +252,29 @@ CheckResult ExtensionCheck::Run(const Context& ctx) const {
       evidence["present"] = true;
       evidence.update(ExtensionEvidence(ext, read.arc));
       fields["extension_provisioning_state"] = StringOrNull(ext.provisioning_state);
-      const std::string version =
-          ext.handler_version.empty() ? "" : " " + ext.handler_version;
+      const std::string version = ext.handler_version.empty() ? "" : " " + ext.handler_version;
       if (IsFailed(ext)) {
         JudgeFailure(findings, name, ext, local, evidence);
       } else if (IsTransitioning(ext)) {
         findings.Add(Status::kWarn,
-                     "The " + name + " extension" + version + " is still being deployed "
-                     "(provisioningState " + ext.provisioning_state + ").",
+                     "The " + name + " extension" + version +
+                         " is still being deployed "
+                         "(provisioningState " +
+                         ext.provisioning_state + ").",
                      "Wait for it to finish and run the check again.");
       } else if (!EqualsIgnoreCase(ext.provisioning_state, "Succeeded")) {
-        findings.Add(Status::kWarn, "The " + name + " extension" + version +
-                                        " is in provisioningState \"" + ext.provisioning_state +
-                                        "\".",
+        findings.Add(Status::kWarn,
+                     "The " + name + " extension" + version + " is in provisioningState \"" +
+                         ext.provisioning_state + "\".",
                      "Look at the machine's Extensions blade in the Azure portal.");
       } else if (ext.WorstLevel() == "Warning") {
         findings.Add(Status::kWarn,
-                     "The " + name + " extension" + version + " succeeded with a warning: " +
-                         cloud::OneLine(MainMessage(ext)) + ".",
+                     "The " + name + " extension" + version +
+                         " succeeded with a warning: " + cloud::OneLine(MainMessage(ext)) + ".",
                      "Read the extension's status message and log on the machine.");
       } else {
-        findings.Add(Status::kPass, "The " + name + " extension" + version +
-                                        " is provisioned (Succeeded) according to Azure.");
+        pass = ("The " + name + " extension" + version +
+                " is provisioned (Succeeded) according to Azure.");
         if (!ext.has_instance_view) {
           findings.Note("ARM returned no instance view, so only the provisioning state is known.");
         }
@@ -271,7 +282,8 @@ CheckResult ExtensionCheck::Run(const Context& ctx) const {
       CompareWithLocal(findings, name, &ext, local);
     }
     evidence["errors"] = errors.Entries();
-    result = findings.Finish("The MDE extension's state was read.", std::move(evidence));
+    result =
+        cloud::Finish(findings, pass, "The MDE extension's state was read.", std::move(evidence));
     result.report = cloud::CloudContribution(std::move(fields), errors);
     return result;
   });

@@ -14,7 +14,7 @@
 namespace preflight {
 
 struct ArmInstanceStatus {
-  std::string code;  // "ProvisioningState/failed/5" (VM), "success" / "failed" (Arc)
+  std::string code;   // "ProvisioningState/failed/5" (VM), "success" / "failed" (Arc)
   std::string level;  // normalised: "Info" (also for Arc's "Information"), "Warning", "Error"
   std::string display_status;
   std::string message;

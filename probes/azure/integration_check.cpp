@@ -28,6 +28,7 @@ CheckResult IntegrationCheck::Run(const Context& ctx) const {
   return cloud::Guarded("the Defender for Endpoint integration", [&] {
     const azure::CloudAccess& access = *ctx.cloud;
     Findings findings;
+    std::string pass;  // the summary when nothing is wrong
     cloud::CloudErrors errors(access, std::string(kId));
     const std::string sub = cloud::SubscriptionOf(access);
     if (sub.empty()) {
@@ -63,51 +64,63 @@ CheckResult IntegrationCheck::Run(const Context& ctx) const {
                               {"WDATP_UNIFIED_SOLUTION", Enabled(unified)}};
       fields["mde_integration_enabled"] = Enabled(wdatp);
       const std::string toggle =
-          "Turn on Endpoint protection in Defender for Cloud > Environment settings > subscription " +
+          "Turn on Endpoint protection in Defender for Cloud > Environment settings > "
+          "subscription " +
           sub + " > Defender plans > Servers > Settings (the WDATP setting).";
       if (wdatp == nullptr || !wdatp->enabled) {
         findings.Add(Status::kWarn,
-                     "Subscription " + sub + " does not report the WDATP (Endpoint protection) "
-                     "setting, so whether Defender for Cloud deploys MDE is unknown.",
+                     "Subscription " + sub +
+                         " does not report the WDATP (Endpoint protection) "
+                         "setting, so whether Defender for Cloud deploys MDE is unknown.",
                      toggle);
       } else if (!*wdatp->enabled) {
         findings.Add(Status::kFail,
                      "The Defender for Endpoint integration (WDATP, \"Endpoint protection\") is "
-                     "off on subscription " + sub + ": Defender for Cloud will not deploy MDE.",
+                     "off on subscription " +
+                         sub + ": Defender for Cloud will not deploy MDE.",
                      toggle);
       } else {
-        findings.Add(Status::kPass, "The Defender for Endpoint integration (WDATP) is on for "
-                                    "subscription " + sub + ".");
+        pass =
+            ("The Defender for Endpoint integration (WDATP) is on for "
+             "subscription " +
+             sub + ".");
       }
       const bool windows = cloud::IsWindowsMachine(ctx);
       evidence["os"] = windows ? "windows" : "linux";
       // Legacy subscriptions: enabled == true EXCLUDES Linux (the name is inverted; azure.md 4b).
       if (!windows && exclude_linux != nullptr && exclude_linux->enabled == true &&
           wdatp != nullptr && wdatp->enabled == true) {
-        findings.Add(Status::kFail,
-                     "Subscription " + sub + " excludes Linux from the Defender for Endpoint "
-                     "integration (WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW is on, a legacy setting): "
-                     "MDE will not be deployed to this Linux machine.",
-                     "Enable Defender for Endpoint for Linux in Defender for Cloud > Environment "
-                     "settings > subscription " + sub + " > Integrations, or PUT settings/"
-                     "WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW with enabled false.");
+        findings.Add(
+            Status::kFail,
+            "Subscription " + sub +
+                " excludes Linux from the Defender for Endpoint "
+                "integration (WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW is on, a legacy setting): "
+                "MDE will not be deployed to this Linux machine.",
+            "Enable Defender for Endpoint for Linux in Defender for Cloud > Environment "
+            "settings > subscription " +
+                sub +
+                " > Integrations, or PUT settings/"
+                "WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW with enabled false.");
       }
       const auto uname = ctx.system.Uname();
       if (windows && uname.Ok() && IsLegacyWindowsServer(uname.Value().release)) {
         evidence["legacy_windows_server"] = true;
         if (unified != nullptr && unified->enabled == false) {
           findings.Add(Status::kWarn,
-                       "Subscription " + sub + " has not turned on the unified solution "
-                       "(WDATP_UNIFIED_SOLUTION) that Windows Server 2012 R2 and 2016 need for "
-                       "the modern MDE agent.",
+                       "Subscription " + sub +
+                           " has not turned on the unified solution "
+                           "(WDATP_UNIFIED_SOLUTION) that Windows Server 2012 R2 and 2016 need for "
+                           "the modern MDE agent.",
                        "Enable the unified solution in Defender for Cloud > Environment settings "
-                       "> subscription " + sub + " > Integrations.");
+                       "> subscription " +
+                           sub + " > Integrations.");
         }
       }
     }
     evidence["errors"] = errors.Entries();
-    CheckResult result = findings.Finish("The Defender for Endpoint integration setting was read.",
-                                         std::move(evidence));
+    CheckResult result =
+        cloud::Finish(findings, pass, "The Defender for Endpoint integration setting was read.",
+                      std::move(evidence));
     result.report = cloud::CloudContribution(std::move(fields), errors);
     return result;
   });

@@ -35,6 +35,7 @@ CheckResult OrgMatchCheck::Run(const Context& ctx) const {
       return result;
     }
     Findings findings;
+    std::string pass;  // the summary when nothing is wrong
     cloud::CloudErrors errors(access, std::string(kId));
     Json evidence = {{"subscription_id", sub}, {"local_org_id", local}};
     Json fields = {{"tenant_org_id", nullptr}, {"org_id_match", nullptr}};
@@ -61,16 +62,15 @@ CheckResult OrgMatchCheck::Run(const Context& ctx) const {
         }
       }
       if (tenant.empty()) {
-        errors.Add(findings,
-                   cloud::Malformed(outcome, "no orgId found in the onboarding packages"),
+        errors.Add(findings, cloud::Malformed(outcome, "no orgId found in the onboarding packages"),
                    "the tenant's MDE organisation");
       } else {
         evidence["tenant_org_id"] = tenant;
         fields["tenant_org_id"] = tenant;
         fields["org_id_match"] = tenant == local;
         if (tenant == local) {
-          findings.Add(Status::kPass, "MDE on this machine is onboarded to organisation " + local +
-                                          ", the one of subscription " + sub + "'s tenant.");
+          pass = ("MDE on this machine is onboarded to organisation " + local +
+                  ", the one of subscription " + sub + "'s tenant.");
         } else {
           findings.Add(Status::kFail,
                        "MDE on this machine is onboarded to organisation " + local +
@@ -78,13 +78,15 @@ CheckResult OrgMatchCheck::Run(const Context& ctx) const {
                            ": a device onboarded to another organisation is not reassigned, so "
                            "Defender for Cloud will not take it over.",
                        "Offboard the machine with the offboarding package of organisation " +
-                           local + ", then let Defender for Cloud onboard it (or run the "
+                           local +
+                           ", then let Defender for Cloud onboard it (or run the "
                            "tenant's onboarding package).");
         }
       }
     }
     evidence["errors"] = errors.Entries();
-    result = findings.Finish("The tenant's MDE organisation was read.", std::move(evidence));
+    result = cloud::Finish(findings, pass, "The tenant's MDE organisation was read.",
+                           std::move(evidence));
     result.report = cloud::CloudContribution(std::move(fields), errors);
     return result;
   });

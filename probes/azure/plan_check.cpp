@@ -33,7 +33,7 @@ std::string PlanName(const PricingInfo& p) {
   return "Plan " + p.sub_plan.substr(p.sub_plan.size() - 1) + " (" + p.sub_plan + ")";
 }
 
-void Judge(Findings& findings, const PricingInfo& p, const std::string& where) {
+void Judge(Findings& findings, std::string& pass, const PricingInfo& p, const std::string& where) {
   if (!p.IsStandard()) {
     findings.Add(Status::kFail,
                  "Defender for Servers is off (Free) " + where +
@@ -44,15 +44,15 @@ void Judge(Findings& findings, const PricingInfo& p, const std::string& where) {
     return;
   }
   if (p.sub_plan == "P1") {
-    findings.Add(Status::kPass, "Defender for Servers Plan 1 is on " + where + ".");
+    pass = ("Defender for Servers Plan 1 is on " + where + ".");
     findings.Note(
         "Plan 1 deploys MDE but has no Defender Vulnerability Management findings in Defender "
         "for Cloud (MDVM comes with Plan 2).");
   } else if (p.sub_plan.empty()) {
-    findings.Add(Status::kPass, "Defender for Servers (Standard) is on " + where + ".");
+    pass = ("Defender for Servers (Standard) is on " + where + ".");
     findings.Note("The pricing names no sub-plan; Defender for Cloud treats it as Plan 2.");
   } else {
-    findings.Add(Status::kPass, "Defender for Servers " + PlanName(p) + " is on " + where + ".");
+    pass = ("Defender for Servers " + PlanName(p) + " is on " + where + ".");
   }
   if (DurationPositive(p.free_trial_remaining)) {
     findings.Note("The plan is in its free trial (" + p.free_trial_remaining + " left).");
@@ -68,6 +68,7 @@ CheckResult PlanCheck::Run(const Context& ctx) const {
     const azure::CloudAccess& access = *ctx.cloud;
     azure::ArmClient& arm = *access.arm;
     Findings findings;
+    std::string pass;  // the summary when nothing is wrong
     cloud::CloudErrors errors(access, std::string(kId));
     Json evidence = Json::object();
     const std::string sub = cloud::SubscriptionOf(access);
@@ -113,9 +114,8 @@ CheckResult PlanCheck::Run(const Context& ctx) const {
       evidence["effective_scope"] = at_resource ? (own ? "resource" : "inherited") : "subscription";
       const std::string where = !at_resource ? "on subscription " + sub
                                 : own        ? "on this machine (set on the machine itself)"
-                                             : "on this machine (inherited from subscription " +
-                                            sub + ")";
-      Judge(findings, *effective, where);
+                                      : "on this machine (inherited from subscription " + sub + ")";
+      Judge(findings, pass, *effective, where);
       if (own && at_sub && at_sub->IsStandard() != at_resource->IsStandard()) {
         findings.Note("The machine's own setting (" + PlanName(*at_resource) +
                       ") overrides the subscription's (" + PlanName(*at_sub) + ").");
@@ -128,7 +128,7 @@ CheckResult PlanCheck::Run(const Context& ctx) const {
     }
     evidence["errors"] = errors.Entries();
     CheckResult result =
-        findings.Finish("Defender for Servers plan read.", std::move(evidence));
+        cloud::Finish(findings, pass, "Defender for Servers plan read.", std::move(evidence));
     result.report = cloud::CloudContribution(std::move(fields), errors);
     return result;
   });
