@@ -15,6 +15,7 @@
 #include "agent/host_info.h"
 #include "agent/options.h"
 #include "agent/platform_defaults.h"
+#include "agent/publish.h"
 #include "agent/render_html.h"
 #include "agent/render_text.h"
 #include "agent/report.h"
@@ -154,6 +155,10 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   produced.any_failed = AnyFailed(inputs.runs);
   produced.stragglers = outcome.stragglers;
   produced.report = BuildReport(inputs);
+  if (options.publish_tags) {
+    // After the report is complete: the tags carry its verdict. A refusal is in `publish`.
+    produced.report["publish"] = PublishReadinessTags(produced.report, ctx.cloud);
+  }
   return produced;
 }
 

@@ -3,6 +3,13 @@
 #include <algorithm>
 #include <array>
 
+#include "probes/azure/direct_onboarding_check.h"
+#include "probes/azure/extension_check.h"
+#include "probes/azure/integration_check.h"
+#include "probes/azure/org_match_check.h"
+#include "probes/azure/plan_check.h"
+#include "probes/azure/vulnerability_assessment_check.h"
+#include "probes/azure/vulnerability_findings_check.h"
 #include "probes/linux/extension_local_check.h"
 #include "probes/linux/fanotify_check.h"
 #include "probes/linux/kernel_check.h"
@@ -24,6 +31,14 @@ std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
   checks.push_back(std::make_unique<ServicesCheck>());
   checks.push_back(std::make_unique<MdeInstallCheck>());
   checks.push_back(std::make_unique<ExtensionLocalCheck>());
+  // Cloud-side checks (platform/azure/cloud.h), after the local ones; they run concurrently.
+  checks.push_back(std::make_unique<PlanCheck>());
+  checks.push_back(std::make_unique<IntegrationCheck>());
+  checks.push_back(std::make_unique<VulnerabilityAssessmentCheck>());
+  checks.push_back(std::make_unique<ExtensionCheck>());
+  checks.push_back(std::make_unique<DirectOnboardingCheck>());
+  checks.push_back(std::make_unique<VulnerabilityFindingsCheck>());
+  checks.push_back(std::make_unique<OrgMatchCheck>());
   return checks;
 }
 

@@ -2,6 +2,13 @@
 #include <array>
 
 #include "agent/checks.h"
+#include "probes/azure/direct_onboarding_check.h"
+#include "probes/azure/extension_check.h"
+#include "probes/azure/integration_check.h"
+#include "probes/azure/org_match_check.h"
+#include "probes/azure/plan_check.h"
+#include "probes/azure/vulnerability_assessment_check.h"
+#include "probes/azure/vulnerability_findings_check.h"
 
 namespace preflight {
 
@@ -9,6 +16,14 @@ namespace preflight {
 // windows.prerequisites, azure.extension.local) are listed here as they land.
 std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
   std::vector<std::unique_ptr<Check>> checks;
+  // Cloud-side checks (platform/azure/cloud.h), after the local ones; they run concurrently.
+  checks.push_back(std::make_unique<PlanCheck>());
+  checks.push_back(std::make_unique<IntegrationCheck>());
+  checks.push_back(std::make_unique<VulnerabilityAssessmentCheck>());
+  checks.push_back(std::make_unique<ExtensionCheck>());
+  checks.push_back(std::make_unique<DirectOnboardingCheck>());
+  checks.push_back(std::make_unique<VulnerabilityFindingsCheck>());
+  checks.push_back(std::make_unique<OrgMatchCheck>());
   return checks;
 }
 

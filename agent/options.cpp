@@ -125,6 +125,11 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       s.offline = true;
       continue;
     }
+    if (name == "--publish-tags") {
+      if (reader.inline_value) return Usage("--publish-tags takes no value");
+      s.publish_tags = true;
+      continue;
+    }
     auto v = value();
     if (!v.Ok()) return v.Err();
     const std::string& text = v.Value();
@@ -218,11 +223,14 @@ Result<Settings> ParseConfig(const std::string& text) {
     } else if (key == "verbose") {
       if (!value.is_boolean()) return wrong("true or false");
       s.verbosity = value.get<bool>() ? 1 : 0;
+    } else if (key == "publish_tags") {
+      if (!value.is_boolean()) return wrong("true or false");
+      s.publish_tags = value.get<bool>();
     } else {
       return Usage("unknown config key '" + key +
                    "' (known: format, offline, only, ignore, timeout_seconds, imds_endpoint, "
                    "arm_endpoint, client_id, designated_subscription, verbose, "
-                   "interval_minutes, report_path)");
+                   "interval_minutes, report_path, publish_tags)");
     }
   }
   return s;
@@ -239,6 +247,11 @@ Result<Settings> SettingsFromEnvironment(const Environment& env) {
   }
   if (const auto v = env.Get("MDE_PREFLIGHT_DESIGNATED_SUBSCRIPTION")) {
     s.designated_subscription = *v;
+  }
+  if (const auto v = env.Get("MDE_PREFLIGHT_PUBLISH_TAGS")) {
+    auto publish = ParseBool(*v, "MDE_PREFLIGHT_PUBLISH_TAGS");
+    if (!publish.Ok()) return publish.Err();
+    s.publish_tags = publish.Value();
   }
   if (const auto v = env.Get("MDE_PREFLIGHT_TIMEOUT")) {
     auto timeout = ParseTimeout(*v, "MDE_PREFLIGHT_TIMEOUT");
@@ -276,6 +289,7 @@ Result<Options> ResolveOptions(const Settings& file, const Settings& env, const 
   pick(&Settings::interval_minutes, interval);
   o.interval = std::chrono::minutes(interval);
   pick(&Settings::report_path, o.report_path);
+  pick(&Settings::publish_tags, o.publish_tags);
 
   // kubeadm's rule: `all` ignores everything and may only stand alone.
   const bool has_all = std::find(o.ignore.begin(), o.ignore.end(), "all") != o.ignore.end();
@@ -310,17 +324,20 @@ Check options:
   --imds-endpoint URL    Azure Instance Metadata Service address (tests, private clouds)
   --arm-endpoint URL     Azure Resource Manager address (tests, private clouds)
   --timeout SECONDS      deadline for the whole run (default 60)
+  --publish-tags         merge the verdict into the machine's own Azure tags (mdeReadiness,
+                         mdeReadinessAt, mdeReadinessBlocking); needs Tag Contributor
   -v, --verbose          debug logging on standard error
 
 Config file keys: format, offline, only, ignore, timeout_seconds, imds_endpoint, arm_endpoint,
 client_id (a user-assigned managed identity), designated_subscription (direct onboarding),
-verbose, interval_minutes (service, default 60), report_path (service, default
+verbose, publish_tags, interval_minutes (service, default 60), report_path (service, default
 /var/lib/mde-preflight/report.json, %ProgramData%\mde-preflight\report.json on Windows).
 
 Environment: MDE_PREFLIGHT_IGNORE, MDE_PREFLIGHT_ONLY, MDE_PREFLIGHT_OFFLINE,
-MDE_PREFLIGHT_TIMEOUT, MDE_PREFLIGHT_CONFIG, MDE_PREFLIGHT_DESIGNATED_SUBSCRIPTION;
-AZURE_CLIENT_ID (user-assigned identity), AZURE_TENANT_ID + AZURE_CLIENT_ID +
-AZURE_CLIENT_SECRET (a service principal), AZURE_AUTHORITY_HOST; NO_COLOR turns colour off.
+MDE_PREFLIGHT_TIMEOUT, MDE_PREFLIGHT_CONFIG, MDE_PREFLIGHT_DESIGNATED_SUBSCRIPTION,
+MDE_PREFLIGHT_PUBLISH_TAGS; AZURE_CLIENT_ID (user-assigned identity), AZURE_TENANT_ID +
+AZURE_CLIENT_ID + AZURE_CLIENT_SECRET (a service principal), AZURE_AUTHORITY_HOST; NO_COLOR
+turns colour off.
 Precedence: flags > environment > config file > defaults.
 
 Exit codes: 0 nothing failed; 1 at least one check failed (after --ignore);

@@ -34,6 +34,7 @@ struct Settings {
   std::optional<int> verbosity;
   std::optional<int> interval_minutes;     // service: time between two checks
   std::optional<std::string> report_path;  // service: where the JSON report is kept
+  std::optional<bool> publish_tags;        // merge the verdict into the machine's Azure tags
 };
 
 struct CommandLine {
@@ -58,7 +59,8 @@ struct Options {
   int verbosity = 0;
   std::string config_path;  // the file that was read, empty if none
   std::chrono::minutes interval{60};
-  std::string report_path;  // empty: the platform default (DefaultReportPath)
+  std::string report_path;    // empty: the platform default (DefaultReportPath)
+  bool publish_tags = false;  // --publish-tags: agent/publish.h
 };
 
 // Parses argv (without the program name). Errors are usage errors (exit code 2).

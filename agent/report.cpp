@@ -46,11 +46,31 @@ void DeepMerge(nlohmann::json& target, const nlohmann::json& patch) {
     return;
   }
   for (const auto& [key, value] : patch.items()) {
-    if (value.is_object() && target.contains(key) && target[key].is_object()) {
-      DeepMerge(target[key], value);
+    const auto slot = target.find(key);
+    if (value.is_object() && slot != target.end() && slot->is_object()) {
+      DeepMerge(*slot, value);
+    } else if (value.is_array() && slot != target.end() && slot->is_array()) {
+      // Several checks add to one list (cloud.errors): keep every entry.
+      for (const auto& item : value) slot->push_back(item);
     } else {
       target[key] = value;
     }
+  }
+}
+
+void CompleteCloudSection(nlohmann::json& cloud) {
+  if (!cloud.is_object()) {
+    cloud = nullptr;
+    return;
+  }
+  for (const char* key :
+       {"pricing_tier", "sub_plan", "mde_integration_enabled", "vulnerability_assessment_provider",
+        "direct_onboarding_designated", "extension_provisioning_state", "vulnerability_findings",
+        "tenant_org_id", "org_id_match"}) {
+    if (!cloud.contains(key)) cloud[key] = nullptr;
+  }
+  if (!cloud.contains("errors") || !cloud["errors"].is_array()) {
+    cloud["errors"] = nlohmann::json::array();
   }
 }
 
@@ -117,6 +137,8 @@ nlohmann::json BuildReport(const ReportInputs& inputs) {
     Contribute(report, run.result.report);
   }
   if (!inputs.ignored_unknown.empty()) report["ignored_unknown_ids"] = inputs.ignored_unknown;
+  // Null when no cloud check contributed (offline, or none ran); else every field present.
+  CompleteCloudSection(report["cloud"]);
   report["verdict"] = ComputeVerdict(report["mde"], AnyFailed(inputs.runs));
   return report;
 }

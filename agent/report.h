@@ -32,8 +32,13 @@ std::string ComputeVerdict(const nlohmann::json& mde, bool any_failed);
 
 bool AnyFailed(const std::vector<CheckRun>& runs);
 
-// Objects merge key by key (recursively); everything else, null included, replaces.
+// Objects merge key by key (recursively), an array is appended to an array already there
+// (cloud.errors from several checks); everything else, null included, replaces.
 void DeepMerge(nlohmann::json& target, const nlohmann::json& patch);
+
+// The report's `cloud` section (DESIGN.md): null stays null (offline, or no cloud check ran); an
+// object gets every field, null when no check learned it, and an `errors` array.
+void CompleteCloudSection(nlohmann::json& cloud);
 
 // "2026-11-28T16:01:28.123Z"
 std::string FormatRfc3339(std::chrono::system_clock::time_point time);

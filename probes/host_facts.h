@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "probes/common/local_extension_view.h"
 #include "probes/common/mde_state.h"
 #include "probes/common/os_release.h"
 
@@ -28,6 +29,7 @@ class Memo {
 struct HostFacts {
   Memo<OsRelease> os_release;
   Memo<MdeState> mde;
+  Memo<LocalExtensionView> local_extension;
 };
 
 }  // namespace preflight

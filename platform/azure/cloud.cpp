@@ -9,7 +9,7 @@ const char* EnvironmentKindName(EnvironmentKind kind) {
     case EnvironmentKind::kAzureArc:
       return "azure_arc";
     case EnvironmentKind::kOther:
-      break;
+      return "other";
   }
   return "other";
 }

@@ -38,4 +38,8 @@ const MdeState& MdeStateOf(const Context& ctx) {
   return ctx.facts.mde.Get([&] { return ReadMdeState(ctx); });
 }
 
+const LocalExtensionView& LocalExtensionOf(const Context& ctx) {
+  return ctx.facts.local_extension.Get([&] { return ReadLocalExtensionView(ctx); });
+}
+
 }  // namespace preflight

@@ -169,6 +169,31 @@ TEST(Options, AzureIdentityKeysFromConfigAndEnvironment) {
   EXPECT_EQ(resolved.Value().designated_subscription, "sub-env");  // environment beats file
 }
 
+TEST(PublishTags, FlagConfigAndEnvironment) {
+  auto flag = Resolve({"check", "--publish-tags"});
+  ASSERT_TRUE(flag.Ok());
+  EXPECT_TRUE(flag.Value().publish_tags);
+  EXPECT_FALSE(Resolve({"check"}).Value().publish_tags);
+  EXPECT_FALSE(ParseCommandLine({"check", "--publish-tags=yes"}).Ok());
+
+  auto config = ParseConfig(R"({"publish_tags": true})");
+  ASSERT_TRUE(config.Ok());
+  EXPECT_EQ(config.Value().publish_tags, true);
+  EXPECT_FALSE(ParseConfig(R"({"publish_tags": "yes"})").Ok());
+
+  testing::FakeEnvironment env;
+  env.Set("MDE_PREFLIGHT_PUBLISH_TAGS", "true");
+  auto from_env = SettingsFromEnvironment(env);
+  ASSERT_TRUE(from_env.Ok());
+  EXPECT_EQ(from_env.Value().publish_tags, true);
+  // Flags beat the environment, which beats the file.
+  Settings off;
+  off.publish_tags = false;
+  EXPECT_TRUE(ResolveOptions(off, from_env.Value(), {}).Value().publish_tags);
+  env.Set("MDE_PREFLIGHT_PUBLISH_TAGS", "sometimes");
+  EXPECT_FALSE(SettingsFromEnvironment(env).Ok());
+}
+
 TEST(SplitIdList, TrimsLowersAndDropsEmpties) {
   EXPECT_EQ(SplitIdList(" A.b ,,c.D,"), (std::vector<std::string>{"a.b", "c.d"}));
   EXPECT_TRUE(SplitIdList("").empty());

@@ -76,6 +76,51 @@ TEST(DeepMerge, MergesNestedObjectsAndKeepsNulls) {
   EXPECT_TRUE(target["host"]["os"].contains("pretty_name"));
 }
 
+TEST(DeepMerge, AppendsNestedArrays) {
+  nlohmann::json target = {{"cloud", {{"errors", {{{"check", "a"}}}}, {"sub_plan", "P1"}}}};
+  DeepMerge(target, {{"cloud", {{"errors", {{{"check", "b"}}}}, {"sub_plan", "P2"}}}});
+  ASSERT_EQ(target["cloud"]["errors"].size(), 2U);
+  EXPECT_EQ(target["cloud"]["errors"][1]["check"], "b");
+  EXPECT_EQ(target["cloud"]["sub_plan"], "P2");
+  DeepMerge(target, {{"cloud", {{"sub_plan", {"x"}}}}});  // an array over a string replaces
+  EXPECT_EQ(target["cloud"]["sub_plan"], nlohmann::json({"x"}));
+}
+
+TEST(BuildReport, CloudIsNullUntilACloudCheckContributes) {
+  const auto report = BuildReport(Inputs({MakeRun("azure.plan", Status::kSkip)}));
+  EXPECT_TRUE(report.at("cloud").is_null());
+}
+
+TEST(BuildReport, CloudSectionHasEveryFieldAndAllErrors) {
+  const nlohmann::json e1 = {{"check", "azure.plan"},
+                             {"code", "AuthorizationFailed"},
+                             {"message", "m"},
+                             {"request_id", "r1"}};
+  const nlohmann::json e2 = {{"check", "azure.integration"},
+                             {"code", "TransportError"},
+                             {"message", "m"},
+                             {"request_id", nullptr}};
+  const auto report = BuildReport(Inputs({
+      MakeRun("azure.plan", Status::kWarn,
+              {{"cloud", {{"pricing_tier", nullptr}, {"errors", {e1}}}}}),
+      MakeRun("azure.integration", Status::kWarn,
+              {{"cloud", {{"mde_integration_enabled", nullptr}, {"errors", {e2}}}}}),
+      MakeRun(
+          "azure.extension", Status::kPass,
+          {{"cloud",
+            {{"extension_provisioning_state", "Succeeded"}, {"errors", nlohmann::json::array()}}}}),
+  }));
+  const auto& cloud = report.at("cloud");
+  for (const char* key : {"pricing_tier", "sub_plan", "mde_integration_enabled",
+                          "vulnerability_assessment_provider", "direct_onboarding_designated",
+                          "vulnerability_findings", "tenant_org_id", "org_id_match"}) {
+    ASSERT_TRUE(cloud.contains(key)) << key;
+    EXPECT_TRUE(cloud.at(key).is_null()) << key;
+  }
+  EXPECT_EQ(cloud.at("extension_provisioning_state"), "Succeeded");
+  EXPECT_EQ(cloud.at("errors"), nlohmann::json({e1, e2}));
+}
+
 TEST(RenderText, ShowsStatusRemediationVerdictAndNoColourWhenOff) {
   CheckRun ignored = MakeRun("linux.fanotify", Status::kWarn);
   ignored.ignored = true;

@@ -1,0 +1,49 @@
+#include "probes/azure/arm_reads.h"
+
+#include "probes/azure/cloud_check_support.h"
+
+namespace preflight::cloud {
+
+PricingRead ReadVmPricing(azure::ArmClient& arm, std::string_view scope) {
+  PricingRead read;
+  const azure::ArmOutcome outcome = arm.Get(
+      std::string(scope) + "/providers/Microsoft.Security/pricings/VirtualMachines", kPricingsApi);
+  if (!outcome.Ok()) {
+    read.error = outcome.error.value_or(azure::ArmError{});
+    return read;
+  }
+  PricingInfo pricing = ParsePricing(*outcome.body);
+  if (!pricing.valid) {
+    read.error = Malformed(outcome, "the pricing of " + std::string(scope) + ": " + pricing.error);
+    return read;
+  }
+  read.pricing = std::move(pricing);
+  return read;
+}
+
+ExtensionRead ReadMachineExtension(azure::ArmClient& arm, const std::string& resource_id,
+                                   const std::string& name) {
+  ExtensionRead read;
+  read.arc = IsArcResourceId(resource_id);
+  const std::string path = resource_id + "/extensions/" + name;
+  const azure::ArmOutcome outcome = read.arc ? arm.Get(path, kHybridComputeApi)
+                                             : arm.Get(path, kComputeApi, "$expand=instanceView");
+  if (!outcome.Ok()) {
+    const azure::ArmError error = outcome.error.value_or(azure::ArmError{});
+    if (IsNotFound(error)) {
+      read.not_found = true;
+    } else {
+      read.error = error;
+    }
+    return read;
+  }
+  ArmExtension extension = ParseArmExtension(*outcome.body);
+  if (!extension.valid) {
+    read.error = Malformed(outcome, "the " + name + " extension: " + extension.error);
+    return read;
+  }
+  read.extension = std::move(extension);
+  return read;
+}
+
+}  // namespace preflight::cloud

@@ -1,0 +1,38 @@
+#pragma once
+
+// ARM reads more than one cloud check makes (the ARM client answers repeated GETs of one URL
+// once per run, so sharing them costs nothing): the Defender for Servers pricing of a scope and
+// the MDE extension of the machine.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "platform/azure/cloud.h"
+#include "probes/azure/defender_parsers.h"
+#include "probes/azure/extension_parser.h"
+
+namespace preflight::cloud {
+
+struct PricingRead {
+  std::optional<PricingInfo> pricing;  // set when ARM answered with a usable pricing
+  std::optional<azure::ArmError> error;
+};
+
+// GET {scope}/providers/Microsoft.Security/pricings/VirtualMachines (2024-01-01); scope is
+// "/subscriptions/{s}" or a machine's resource id (azure.md section 4a).
+PricingRead ReadVmPricing(azure::ArmClient& arm, std::string_view scope);
+
+struct ExtensionRead {
+  std::optional<ArmExtension> extension;  // set when ARM returned it
+  bool not_found = false;                 // ARM says the machine has no such extension
+  bool arc = false;                       // the HybridCompute shape was asked for
+  std::optional<azure::ArmError> error;   // any other failure
+};
+
+// The named extension of the machine: Compute (2024-07-01, $expand=instanceView) for a VM,
+// HybridCompute (2024-07-10) for an Arc machine (azure.md section 5).
+ExtensionRead ReadMachineExtension(azure::ArmClient& arm, const std::string& resource_id,
+                                   const std::string& name);
+
+}  // namespace preflight::cloud

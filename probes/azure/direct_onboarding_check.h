@@ -1,0 +1,19 @@
+#pragma once
+
+#include "probes/check.h"
+
+namespace preflight {
+
+// azure.direct_onboarding: for a server outside Azure (environment kind "other") only: whether
+// the configured designated subscription carries the pricing extension MdeDesignatedSubscription
+// (isEnabled "True"), which is how the agent infers that direct onboarding is on for it
+// (reference/azure.md section 4d; there is no public API for the toggle itself). Fills
+// cloud.direct_onboarding_designated.
+class DirectOnboardingCheck final : public Check {
+ public:
+  std::string_view Id() const override { return "azure.direct_onboarding"; }
+  std::string_view Title() const override { return "Direct onboarding (designated subscription)"; }
+  CheckResult Run(const Context& ctx) const override;
+};
+
+}  // namespace preflight
