@@ -92,7 +92,9 @@ TagPlan PlanReadinessTags(const std::string& verdict, const std::string& generat
 
 Json PublishReadinessTags(const Json& report, const azure::CloudAccess* cloud) {
   try {
-    if (cloud == nullptr) return Result("skipped", "offline: Azure is not asked");
+    if (cloud == nullptr) {
+      return Result("skipped", "Azure was not consulted in this run (--offline, or no access)");
+    }
     if (cloud->machine.resource_id.empty()) {
       return Result("skipped",
                     "the machine has no Azure resource to tag (outside Azure, or the metadata "

@@ -138,7 +138,7 @@ OnboardingPackages ParseMdeOnboarding(const Json& body) {
   const Json* props = Properties(body, packages.error);
   if (props == nullptr) return packages;
   // The packages are a few KiB; String() keeps at most kMaxFieldChars, so allow more here.
-  constexpr std::size_t kMaxPackageChars = 1024 * 1024;
+  constexpr std::size_t kMaxPackageChars = std::size_t{1024} * 1024;
   packages.linux_base64 = String(*props, "onboardingPackageLinux", kMaxPackageChars);
   packages.windows_base64 = String(*props, "onboardingPackageWindows", kMaxPackageChars);
   packages.valid = !packages.linux_base64.empty() || !packages.windows_base64.empty();

@@ -1,6 +1,7 @@
 #include "probes/azure/findings_parser.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
 
 #include "probes/azure/json_fields.h"

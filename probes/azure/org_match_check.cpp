@@ -12,7 +12,7 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kId = "azure.org_match";
 // An onboarding package is a few KiB of script; 1 MiB bounds a hostile one.
-constexpr std::size_t kMaxPackageBytes = 1024 * 1024;
+constexpr std::size_t kMaxPackageBytes = std::size_t{1024} * 1024;
 
 }  // namespace
 
