@@ -1,5 +1,8 @@
 #include "agent/session.h"
 
+#include <algorithm>
+#include <chrono>
+
 namespace preflight {
 
 std::shared_ptr<const Session> Session::Create(const std::string& root, bool offline,
@@ -16,7 +19,14 @@ std::shared_ptr<const Session> Session::Create(const std::string& root, bool off
                           *s->registry_, s->facts_, s->fs_->IsLiveRoot(), offline, deadline});
   if (!offline && s->ctx_->live) {
     CloudOptions options = cloud;
-    options.deadline = deadline;
+    // Azure's calls end a little before the run does, so a cloud check that waited on a silent
+    // endpoint still reports what it could not learn and why, instead of being cut off as a
+    // straggler with no explanation of its own.
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    const auto margin =
+        std::clamp(remaining / 10, std::chrono::milliseconds(500), std::chrono::milliseconds(3000));
+    options.deadline = remaining > 2 * margin ? deadline - margin : deadline;
     s->cloud_ = CloudSession::Create(*s->ctx_, *s->fs_, options, MakeHttpClient());
     s->ctx_->cloud = &s->cloud_->access();
   }

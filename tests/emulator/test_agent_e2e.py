@@ -31,7 +31,8 @@ AGENT = os.environ.get("MDE_PREFLIGHT_BIN", os.path.join(REPO, "build", "agent",
 ARC_TOKEN_DIR_ENV = "MDE_PREFLIGHT_TEST_ARC_TOKEN_DIR"
 
 CLOUD_CHECKS = ["azure.plan", "azure.integration", "azure.vulnerability_assessment",
-                "azure.extension", "azure.direct_onboarding", "azure.vulnerability_findings"]
+                "azure.extension", "azure.direct_onboarding", "azure.vulnerability_findings",
+                "azure.org_match"]
 CLOUD_FIELDS = ["pricing_tier", "sub_plan", "mde_integration_enabled",
                 "vulnerability_assessment_provider", "direct_onboarding_designated",
                 "extension_provisioning_state", "vulnerability_findings", "errors"]
