@@ -43,10 +43,16 @@ CheckResult WindowsOsCheck::Run(const Context& ctx) const {
                      {"release", release.name},
                      {"server", release.server},
                      {"unified_agent_path", release.downlevel}};
-  const std::string described =
-      (version.product_name.empty() ? release.name : version.product_name) + " (" +
-      BuildText(version) +
-      (version.installation_type.empty() ? "" : ", " + version.installation_type) + ")";
+  // Windows 11 keeps "Windows 10" in ProductName; the release named from the build comes first
+  // when the product name does not already say it.
+  std::string described =
+      version.product_name.find(release.name) == 0
+          ? version.product_name
+          : release.name + (version.product_name.empty()
+                                ? ""
+                                : " [ProductName \"" + version.product_name + "\"]");
+  described += " (" + BuildText(version) +
+               (version.installation_type.empty() ? "" : ", " + version.installation_type) + ")";
   switch (release.support) {
     case WindowsSupport::kSupported:
       result.status = Status::kPass;
