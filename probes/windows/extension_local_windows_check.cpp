@@ -1,5 +1,6 @@
 #include "probes/windows/extension_local_windows_check.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>

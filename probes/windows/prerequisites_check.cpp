@@ -1,5 +1,6 @@
 #include "probes/windows/prerequisites_check.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>

@@ -32,10 +32,6 @@ struct World {
   Context Ctx() { return world.Ctx(); }
 };
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 TEST(WindowsVersionClassification, Table) {
   struct Row {
     const char* product;
