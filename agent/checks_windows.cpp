@@ -2,6 +2,7 @@
 #include <array>
 
 #include "agent/checks.h"
+#include "platform/minifilter_source.h"
 #include "probes/azure/direct_onboarding_check.h"
 #include "probes/azure/extension_check.h"
 #include "probes/azure/integration_check.h"
@@ -9,13 +10,25 @@
 #include "probes/azure/plan_check.h"
 #include "probes/azure/vulnerability_assessment_check.h"
 #include "probes/azure/vulnerability_findings_check.h"
+#include "probes/windows/defender_av_check.h"
+#include "probes/windows/extension_local_windows_check.h"
+#include "probes/windows/mde_install_windows_check.h"
+#include "probes/windows/minifilters_check.h"
+#include "probes/windows/prerequisites_check.h"
+#include "probes/windows/windows_os_check.h"
 
 namespace preflight {
 
-// The Windows checks (issue 4: windows.os, mde.install, windows.defender_av, windows.minifilters,
-// windows.prerequisites, azure.extension.local) are listed here as they land.
+// The system first (is it supported, is it ready), then what could stand in MDE's way (Defender's
+// state, other vendors' filters), then MDE itself and the extension that deploys it.
 std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
   std::vector<std::unique_ptr<Check>> checks;
+  checks.push_back(std::make_unique<WindowsOsCheck>());
+  checks.push_back(std::make_unique<PrerequisitesCheck>());
+  checks.push_back(std::make_unique<DefenderAvCheck>());
+  checks.push_back(std::make_unique<MinifiltersCheck>(MakeMinifilterSource()));
+  checks.push_back(std::make_unique<WindowsMdeInstallCheck>());
+  checks.push_back(std::make_unique<WindowsExtensionLocalCheck>());
   // Cloud-side checks (platform/azure/cloud.h), after the local ones; they run concurrently.
   checks.push_back(std::make_unique<PlanCheck>());
   checks.push_back(std::make_unique<IntegrationCheck>());

@@ -141,8 +141,4 @@ Result<HttpResponse> RetryHttpClient::Send(const HttpRequest& request) {
   }
 }
 
-std::unique_ptr<HttpClient> MakeRetryingHttpClient(RetryOptions options) {
-  return std::make_unique<RetryHttpClient>(MakeHttpClient(), std::move(options));
-}
-
 }  // namespace preflight

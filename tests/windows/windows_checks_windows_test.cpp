@@ -1,0 +1,336 @@
+// The Windows checks against the real registry, file system and service control manager (Wine in
+// CI): fixture values are written into HKLM\SOFTWARE\mde-preflight-test\<pid>\<case> with the raw
+// API and the checks read them through MakeRegistry(base), which maps every key below it; fixture
+// C:\Packages\Plugins trees live in a temporary directory used as the file system's root. Sense
+// and WinDefend do not exist under Wine, so their states come from the fake service manager, except
+// in the test that asks the real one.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/file_system.h"
+#include "platform/minifilter_source.h"
+#include "platform/registry.h"
+#include "platform/service_manager.h"
+#include "probes/windows/defender_av_check.h"
+#include "probes/windows/extension_local_windows_check.h"
+#include "probes/windows/mde_install_windows_check.h"
+#include "probes/windows/minifilters_check.h"
+#include "probes/windows/prerequisites_check.h"
+#include "probes/windows/windows_os_check.h"
+#include "tests/fakes/fake_platform.h"
+#include "tests/unit/windows_scenarios.h"
+#include "tests/windows/windows_test_support.h"
+
+namespace preflight::testing {
+namespace {
+
+// Writes a scenario into the real registry below HKLM\SOFTWARE\mde-preflight-test\<pid>-<n>, and
+// removes it at the end.
+class RealRegistryWriter final : public RegistryWriter {
+ public:
+  RealRegistryWriter() {
+    static int counter = 0;
+    path_ = "SOFTWARE\\mde-preflight-test\\" + std::to_string(::GetCurrentProcessId()) + "-" +
+            std::to_string(counter++);
+    ::RegDeleteTreeW(HKEY_LOCAL_MACHINE, W(path_).c_str());
+  }
+  ~RealRegistryWriter() override {
+    ::RegDeleteTreeW(HKEY_LOCAL_MACHINE, W(path_).c_str());
+    ::RegDeleteKeyW(HKEY_LOCAL_MACHINE, W(path_).c_str());
+    ::RegDeleteKeyW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\mde-preflight-test");  // only once empty
+  }
+  RealRegistryWriter(const RealRegistryWriter&) = delete;
+  RealRegistryWriter& operator=(const RealRegistryWriter&) = delete;
+
+  std::string base() const { return "HKLM\\" + path_; }
+
+  void Key(const std::string& key) override {
+    HKEY handle = Create(key);
+    if (handle != nullptr) ::RegCloseKey(handle);
+  }
+  void Dword(const std::string& key, const std::string& name, std::uint32_t value) override {
+    const DWORD data = value;
+    Set(key, name, REG_DWORD, &data, sizeof data);
+  }
+  void Qword(const std::string& key, const std::string& name, std::uint64_t value) override {
+    const unsigned long long data = value;
+    Set(key, name, REG_QWORD, &data, sizeof data);
+  }
+  void String(const std::string& key, const std::string& name, const std::string& value) override {
+    const std::wstring wide = W(value);
+    Set(key, name, REG_SZ, wide.c_str(), static_cast<DWORD>((wide.size() + 1) * sizeof(wchar_t)));
+  }
+  void MultiString(const std::string& key, const std::string& name,
+                   const std::vector<std::string>& values) override {
+    std::wstring data;
+    for (const std::string& value : values) data += W(value) + L'\0';
+    data += L'\0';
+    Set(key, name, REG_MULTI_SZ, data.c_str(), static_cast<DWORD>(data.size() * sizeof(wchar_t)));
+  }
+  void Binary(const std::string& key, const std::string& name, const std::string& bytes) override {
+    Set(key, name, REG_BINARY, bytes.data(), static_cast<DWORD>(bytes.size()));
+  }
+
+ private:
+  HKEY Create(const std::string& key) {
+    HKEY handle = nullptr;
+    const LONG rc = ::RegCreateKeyExW(HKEY_LOCAL_MACHINE, W(path_ + "\\" + key).c_str(), 0, nullptr,
+                                      0, KEY_WRITE | KEY_WOW64_64KEY, nullptr, &handle, nullptr);
+    EXPECT_EQ(rc, ERROR_SUCCESS) << key;
+    return rc == ERROR_SUCCESS ? handle : nullptr;
+  }
+  void Set(const std::string& key, const std::string& name, DWORD type, const void* data,
+           DWORD size) {
+    HKEY handle = Create(key);
+    if (handle == nullptr) return;
+    EXPECT_EQ(
+        ::RegSetValueExW(handle, W(name).c_str(), 0, type, static_cast<const BYTE*>(data), size),
+        ERROR_SUCCESS)
+        << key << "!" << name;
+    ::RegCloseKey(handle);
+  }
+
+  std::string path_;
+};
+
+// The real registry below a fixture base and the real file system below a temporary root.
+struct RealWorld {
+  RealRegistryWriter writer;
+  TempDir root;
+  std::unique_ptr<Registry> registry;
+  std::unique_ptr<FileSystem> fs;
+  FakeProcessRunner processes;
+  FakeEnvironment env;
+  FakeServiceManager services;
+  FakeSystemInfo system;
+  HostFacts facts;
+
+  // Call after the scenario is written.
+  Context Ctx(ServiceManager* real_services = nullptr) {
+    registry = MakeRegistry(writer.base());
+    fs = MakeFileSystem(root.path());
+    return Context{*fs,
+                   processes,
+                   env,
+                   real_services != nullptr ? *real_services : services,
+                   system,
+                   *registry,
+                   facts,
+                   /*live=*/false,
+                   /*offline=*/true,
+                   std::chrono::steady_clock::now() + std::chrono::seconds(30)};
+  }
+};
+
+std::int64_t NowUnix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Writes `relative` ('\\'-separated) below the root, creating its directories first.
+void WriteTree(const TempDir& root, const std::string& relative, const std::string& content) {
+  for (std::size_t at = relative.find('\\'); at != std::string::npos;
+       at = relative.find('\\', at + 1)) {
+    ::CreateDirectoryW(W(root.path() + "\\" + relative.substr(0, at)).c_str(), nullptr);
+  }
+  root.WriteFile(relative, content);
+}
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(WineWindowsChecks, OsPassWarnFail) {
+  RealWorld supported;
+  PlantServer2019(supported.writer);
+  CheckResult r = WindowsOsCheck().Run(supported.Ctx());
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  EXPECT_EQ(r.evidence.at("build"), 17763);
+
+  RealWorld client;
+  PlantWindows11Pro(client.writer);
+  r = WindowsOsCheck().Run(client.Ctx());
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "Windows 11")) << r.summary;
+
+  RealWorld empty;
+  empty.writer.Key("SOFTWARE");
+  r = WindowsOsCheck().Run(empty.Ctx());
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+}
+
+TEST(WineWindowsChecks, MdeInstallPassWarnFail) {
+  RealWorld healthy;
+  PlantServer2019(healthy.writer);
+  PlantOnboarded(healthy.writer, NowUnix() - 600);
+  healthy.services.SetState("Sense", ServiceState::kActive);
+  CheckResult r = WindowsMdeInstallCheck().Run(healthy.Ctx());
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  EXPECT_EQ(r.report.at("mde").at("org_id"), "00000000-aaaa-bbbb-cccc-000000000001");
+  EXPECT_EQ(r.report.at("mde").at("healthy"), true);
+
+  RealWorld not_onboarded;
+  PlantServer2019(not_onboarded.writer);
+  not_onboarded.writer.Dword(kTestAtpStatus, "OnboardingState", 0);
+  not_onboarded.services.SetState("Sense", ServiceState::kInactive);
+  r = WindowsMdeInstallCheck().Run(not_onboarded.Ctx());
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+
+  RealWorld silent;
+  PlantOnboarded(silent.writer, NowUnix() - 20 * 24 * 3600);
+  silent.services.SetState("Sense", ServiceState::kActive);
+  r = WindowsMdeInstallCheck().Run(silent.Ctx());
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "20 days ago")) << r.summary;
+}
+
+TEST(WineWindowsChecks, DefenderAvPassWarnFail) {
+  RealWorld passive;
+  PlantServer2019(passive.writer);
+  passive.writer.Dword(kTestDefender, "PassiveMode", 1);
+  passive.services.SetState("WinDefend", ServiceState::kActive);
+  CheckResult r = DefenderAvCheck().Run(passive.Ctx());
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "passive")) << r.summary;
+
+  RealWorld pending;
+  pending.writer.Dword(kTestAtpPolicy, "ForceDefenderPassiveMode", 1);
+  pending.services.SetState("WinDefend", ServiceState::kActive);
+  r = DefenderAvCheck().Run(pending.Ctx());
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+
+  RealWorld disabled;
+  disabled.writer.Dword(kTestDefenderPolicy, "DisableAntiVirus", 1);
+  disabled.services.SetState("WinDefend", ServiceState::kActive);
+  r = DefenderAvCheck().Run(disabled.Ctx());
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "DisableAntiVirus")) << r.summary;
+}
+
+TEST(WineWindowsChecks, DefenderAvAsksTheRealServiceControlManager) {
+  // Wine has no WinDefend service: the real SCM says so and the check fails on a 2019 server.
+  RealWorld world;
+  PlantServer2019(world.writer);
+  std::unique_ptr<ServiceManager> scm = MakeServiceManager(world.processes);
+  ASSERT_TRUE(scm->Available());
+  const CheckResult r = DefenderAvCheck().Run(world.Ctx(scm.get()));
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_EQ(r.evidence.at("windefend"), "not-found");
+}
+
+// Wine's fltlib is a stub that reports no filters, so the real source gives none and the check
+// reads the filters registered in the (fixture) registry; the parser's own tests over hand-made
+// FilterAggregateStandardInformation buffers run in preflight_unit_tests on this build too.
+TEST(WineWindowsChecks, MinifiltersPassWarnFailThroughTheRealSourceAndRegistry) {
+  const std::unique_ptr<MinifilterSource> real = MakeMinifilterSource();
+  const Result<std::vector<std::string>> enumerated = real->Enumerate(64);
+  ASSERT_TRUE(enumerated.Ok()) << enumerated.Err().message;
+
+  RealWorld mde_only;
+  PlantRegisteredFilter(mde_only.writer, "WdFilter", "328010");
+  PlantRegisteredFilter(mde_only.writer, "MsSecFlt", "385600");
+  CheckResult r = MinifiltersCheck(MakeMinifilterSource()).Run(mde_only.Ctx());
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  EXPECT_EQ(r.report.at("minifilters").size(), 2U);
+
+  RealWorld edr;
+  PlantRegisteredFilter(edr.writer, "WdFilter", "328010");
+  PlantRegisteredFilter(edr.writer, "CyProtectDrv64", "388510");
+  r = MinifiltersCheck(MakeMinifilterSource()).Run(edr.Ctx());
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+
+  RealWorld other_av;
+  PlantRegisteredFilter(other_av.writer, "WdFilter", "328010");
+  PlantRegisteredFilter(other_av.writer, "eamonm", "328700");
+  r = MinifiltersCheck(MakeMinifilterSource()).Run(other_av.Ctx());
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "ESET")) << r.summary;
+  EXPECT_TRUE(Has(r.remediation, "ForceDefenderPassiveMode")) << r.remediation;
+  EXPECT_EQ(r.evidence.at("source"), "registry");
+}
+
+TEST(WineWindowsChecks, PrerequisitesPassWarnFail) {
+  RealWorld ready;
+  PlantServer2019(ready.writer);
+  ready.writer.Binary(
+      "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections",
+      "WinHttpSettings", WinHttpSettingsBytes(3, "proxy.corp.test:3128", ""));
+  CheckResult r = PrerequisitesCheck().Run(ready.Ctx());
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "proxy.corp.test:3128")) << r.summary;
+
+  RealWorld renames;
+  PlantServer2019(renames.writer);
+  renames.writer.MultiString("SYSTEM\\CurrentControlSet\\Control\\Session Manager",
+                             "PendingFileRenameOperations", {"\\??\\C:\\x.tmp", ""});
+  r = PrerequisitesCheck().Run(renames.Ctx());
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+
+  RealWorld old_2012;
+  PlantServer2012R2(old_2012.writer);
+  old_2012.writer.Dword("SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319", "SchUseStrongCrypto", 1);
+  old_2012.writer.Key(
+      "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\"
+      "Packages\\Package_for_KB2919355~31bf3856ad364e35~amd64~~6.3.1.14");
+  r = PrerequisitesCheck().Run(old_2012.Ctx());  // no ucrtbase.dll below the temporary root
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "KB2999226")) << r.summary;
+}
+
+constexpr const char* kPlugin =
+    "Packages\\Plugins\\Microsoft.Azure.AzureDefenderForServers.MDE.Windows\\";
+constexpr const char* kSuccess =
+    R"([{"version":1.0,"timestampUTC":"2025-03-01T10:00:00Z","status":{"name":"MDE.Windows",)"
+    R"("operation":"Enable","status":"success","code":0,"formattedMessage":{"lang":"en-US",)"
+    R"("message":"onboarded"}}}])";
+constexpr const char* kError51 =
+    R"([{"version":1.0,"timestampUTC":"2022-09-01T10:00:00Z","status":{"name":"MDE.Windows",)"
+    R"("operation":"Enable","status":"error","code":51,"formattedMessage":{"lang":"en-US",)"
+    R"("message":"Failed to configure Microsoft Defender for Endpoint"}}}])";
+
+TEST(WineWindowsChecks, ExtensionLocalPassWarnFailOverAPackagesTree) {
+  RealWorld success;
+  WriteTree(success.root, std::string(kPlugin) + "1.0.9.0\\RuntimeSettings\\0.settings", "{}");
+  WriteTree(success.root, std::string(kPlugin) + "1.0.9.0\\Status\\0.status", kSuccess);
+  CheckResult r = WindowsExtensionLocalCheck().Run(success.Ctx());
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  const auto& entry = r.report.at("extensions").at(0);
+  EXPECT_EQ(entry.at("version"), "1.0.9.0");
+  EXPECT_TRUE(Has(entry.at("path").get<std::string>(), success.root.path())) << entry.dump();
+
+  RealWorld transitioning;
+  WriteTree(transitioning.root, std::string(kPlugin) + "1.0.9.0\\RuntimeSettings\\0.settings",
+            "{}");
+  WriteTree(transitioning.root, std::string(kPlugin) + "1.0.9.0\\RuntimeSettings\\1.settings",
+            "{}");
+  WriteTree(transitioning.root, std::string(kPlugin) + "1.0.9.0\\Status\\0.status", kSuccess);
+  r = WindowsExtensionLocalCheck().Run(transitioning.Ctx());
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+
+  RealWorld failed;
+  WriteTree(failed.root, std::string(kPlugin) + "1.0.7.0\\RuntimeSettings\\0.settings", "{}");
+  WriteTree(failed.root, std::string(kPlugin) + "1.0.7.0\\Status\\0.status", kError51);
+  WriteTree(
+      failed.root,
+      "WindowsAzure\\Logs\\Plugins\\Microsoft.Azure.AzureDefenderForServers.MDE.Windows\\1.0.7.0\\"
+      "MdeExtensionHandlerLog.log",
+      "[Error] Onboarding to MDE via Microsoft Defender for Cloud for this operating system is not "
+      "supported\r\n");
+  r = WindowsExtensionLocalCheck().Run(failed.Ctx());
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "not supported")) << r.summary;
+  EXPECT_EQ(r.report.at("extensions").at(0).at("code"), 51);
+
+  RealWorld none;
+  r = WindowsExtensionLocalCheck().Run(none.Ctx());
+  EXPECT_EQ(r.status, Status::kSkip) << r.summary;
+}
+
+}  // namespace
+}  // namespace preflight::testing
