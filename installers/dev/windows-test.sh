@@ -16,9 +16,10 @@ build=${BUILD_DIR:-$repo/build-win}
 jobs=${JOBS:-2}
 
 # The cross compiler, Wine, and Debian's header-only libraries and GoogleTest sources that the
-# cross build uses (platform/windows/windows_deps.cmake); python3-jsonschema validates the report.
+# cross build uses (platform/windows/windows_deps.cmake); python3-jsonschema validates the report;
+# wixl builds the MSI and msitools' msiinfo reads it back.
 packages=(cmake ninja-build g++-mingw-w64-x86-64-posix wine wine64 libboost1.81-dev
-          nlohmann-json3-dev libspdlog-dev googletest python3 python3-jsonschema)
+          nlohmann-json3-dev libspdlog-dev googletest python3 python3-jsonschema wixl msitools)
 
 log() { printf '\n== %s\n' "$*"; }
 now() { date +%s%N; }
@@ -41,7 +42,10 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+started=$(now)
+t=$started
 install_packages "${packages[@]}"
+install_s=$(since "$t")
 
 log "configuring $build for Windows (mingw-w64)"
 t=$(now)
@@ -78,12 +82,17 @@ wineboot_s=$(since "$t")
 
 log "running the tests under Wine"
 t=$(now)
+ctest_log=$scratch/ctest.log
 set +e
-(cd "$build" && ctest --output-on-failure -j "$jobs" --timeout 300)
-rc=$?
+(cd "$build" && ctest --output-on-failure -j "$jobs" --timeout 300) 2>&1 | tee "$ctest_log"
+rc=${PIPESTATUS[0]}
 set -e
 ctest_s=$(since "$t")
 
-echo "windows-test: configure ${configure_s} s, build ${build_s} s (-j$jobs)," \
-     "Wine prefix ${wineboot_s} s, ctest ${ctest_s} s; ctest exit code $rc"
+# ctest's own summary line, e.g. "100% tests passed, 0 tests failed out of 152".
+summary=$(grep -E '^[0-9]+% tests passed' "$ctest_log" | tail -n 1)
+echo "windows-test: ${summary:-no ctest summary}"
+echo "windows-test: packages ${install_s} s, configure ${configure_s} s, build ${build_s} s" \
+     "(-j$jobs), Wine prefix ${wineboot_s} s, ctest ${ctest_s} s; total $(since "$started") s;" \
+     "ctest exit code $rc"
 exit $rc
