@@ -20,6 +20,7 @@
 #include "agent/render_text.h"
 #include "agent/report.h"
 #include "agent/runner.h"
+#include "agent/service_host.h"
 #include "agent/session.h"
 #include "platform/atomic_file.h"
 #include "platform/environment.h"
@@ -249,7 +250,11 @@ int RunApp(const std::vector<std::string>& args) {
       case Command::kCheck:
         return RunCheck(line.Value(), *env);
       case Command::kService:
-        return RunService(line.Value(), *env);
+        return RunServiceHost([&] { return RunService(line.Value(), *env); });
+      case Command::kServiceInstall:
+        return InstallService(line.Value().config_path);
+      case Command::kServiceUninstall:
+        return UninstallService();
     }
   } catch (const std::exception& e) {
     std::cerr << "mde-preflight: internal error: " << e.what() << "\n";

@@ -89,6 +89,12 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     line.command = Command::kCheck;
   } else if (command == "service") {
     line.command = Command::kService;
+    if (args.size() > 1 && args[1] == "install") line.command = Command::kServiceInstall;
+    if (args.size() > 1 && args[1] == "uninstall") {
+      if (args.size() > 2) return Usage("'service uninstall' takes no options");
+      line.command = Command::kServiceUninstall;
+      return line;
+    }
   } else if (command == "version" || command == "--version") {
     line.command = Command::kVersion;
     if (args.size() > 1) return Usage("'version' takes no arguments");
@@ -101,8 +107,9 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   }
 
   Settings& s = line.flags;
-  FlagReader reader{args, 1, std::nullopt};
-  for (reader.i = 1; reader.i < args.size(); ++reader.i) {
+  const std::size_t first_flag = line.command == Command::kServiceInstall ? 2 : 1;
+  FlagReader reader{args, first_flag, std::nullopt};
+  for (reader.i = first_flag; reader.i < args.size(); ++reader.i) {
     std::string name = args[reader.i];
     reader.inline_value.reset();
     if (name.rfind("--", 0) == 0) {
@@ -115,6 +122,9 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     if (name == "--help" || name == "-h") {
       line.command = Command::kHelp;
       return line;
+    }
+    if (line.command == Command::kServiceInstall && name != "--config") {
+      return Usage("'service install' takes only --config (the file the service will read)");
     }
     if (name == "-v" || name == "--verbose") {
       s.verbosity = s.verbosity.value_or(0) + 1;
@@ -136,6 +146,7 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     if (line.command == Command::kService && name != "--config") {
       return Usage("'service' takes only --config and -v; put other settings in the config file");
     }
+
     if (name == "--format") {
       auto format = ParseFormat(text);
       if (!format.Ok()) return format.Err();
@@ -308,6 +319,10 @@ std::string UsageText() {
   mde-preflight service [--config FILE] [-v]
                                   run in the foreground as a service: check every
                                   interval_minutes and keep the JSON report in report_path
+  mde-preflight service install [--config FILE]
+                                  Windows: register the service (automatic start, LocalSystem,
+                                  restart on failure); run as administrator
+  mde-preflight service uninstall Windows: stop the service and remove it
   mde-preflight version           print the agent version
   mde-preflight --help            show this text
 

@@ -15,7 +15,9 @@ class Environment;
 
 enum class OutputFormat { kText, kJson, kHtml };
 
-enum class Command { kCheck, kService, kVersion, kHelp };
+// kServiceInstall / kServiceUninstall register the agent with the platform's service manager
+// (`mde-preflight service install|uninstall`; the Windows SCM, a pointer to the packages on Linux).
+enum class Command { kCheck, kService, kServiceInstall, kServiceUninstall, kVersion, kHelp };
 
 // One source's settings (flags, environment or config file); unset fields defer to the next
 // source. Precedence (DESIGN.md): flags > environment > file > defaults.

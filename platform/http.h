@@ -23,7 +23,8 @@ const std::string* FindHeader(const HttpHeaders& headers, std::string_view name)
 // (reference/azure.md §1.3: "you still must override any default client proxy settings").
 struct HttpProxy {
   enum class Mode {
-    kFromEnvironment,  // http_proxy / https_proxy / no_proxy as the transport reads them
+    kFromEnvironment,  // curl: http_proxy / https_proxy / no_proxy; WinHTTP: the machine's
+                       // WinHTTP proxy (`netsh winhttp set proxy`)
     kNone,             // never a proxy, even if the environment names one
     kUrl,              // exactly `url`
   };
@@ -82,7 +83,7 @@ class HttpClient {
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
-// The platform transport (libcurl on Linux), without retries.
+// The platform transport (libcurl on Linux, WinHTTP on Windows), without retries.
 std::unique_ptr<HttpClient> MakeHttpClient();
 
 }  // namespace preflight

@@ -4,6 +4,9 @@
 #
 #   installers/dev/bootstrap.sh check   install, build, run `mde-preflight check` here
 #   installers/dev/bootstrap.sh test    install, build, run every test suite
+#   installers/dev/bootstrap.sh windows-test
+#                                       cross-build for Windows, run its tests under Wine
+#                                       (installers/dev/windows-test.sh)
 #
 # Environment: BUILD_DIR (default build), JOBS (default 2), SKIP_APT=1 to skip package installs.
 set -euo pipefail
@@ -64,8 +67,11 @@ case "$mode" in
     cd "$build"
     ctest --output-on-failure -j "$jobs" --timeout 300
     ;;
+  windows-test)
+    exec "$repo/installers/dev/windows-test.sh"
+    ;;
   *)
-    echo "usage: $0 check|test" >&2
+    echo "usage: $0 check|test|windows-test" >&2
     exit 2
     ;;
 esac

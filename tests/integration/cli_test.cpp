@@ -178,6 +178,16 @@ const nlohmann::json* FindCheck(const nlohmann::json& report, const std::string&
 
 // Must-show of the agent core: a real blocking fanotify holder makes the whole agent fail with
 // exit code 1 and verdict blocked; --ignore turns that into a warning without hiding it.
+// The Windows verbs point a Linux admin to systemd and the packages instead.
+TEST(Cli, ServiceInstallAndUninstallPointToSystemdOnLinux) {
+  for (const char* verb : {"install", "uninstall"}) {
+    const AgentRun run = RunAgent({"service", verb});
+    EXPECT_EQ(run.exit_code, 2) << verb;
+    EXPECT_NE(run.err.find("systemctl"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("mde-preflight.service"), std::string::npos) << run.err;
+  }
+}
+
 TEST(CliFanotify, BlockingHolderIsAConflictAndIgnoreDowngradesIt) {
   if (const std::string reason = FanotifyUnavailableReason(/*content_class=*/true);
       !reason.empty()) {

@@ -81,6 +81,30 @@ TEST(ParseCommandLine, HelpAndVersion) {
   EXPECT_EQ(ParseCommandLine({"--version"}).Value().command, Command::kVersion);
 }
 
+TEST(ParseCommandLine, ServiceInstallAndUninstall) {
+  auto install = ParseCommandLine({"service", "install", "--config", "C:\\conf.json"});
+  ASSERT_TRUE(install.Ok()) << install.Err().message;
+  EXPECT_EQ(install.Value().command, Command::kServiceInstall);
+  EXPECT_EQ(install.Value().config_path, std::optional<std::string>("C:\\conf.json"));
+  EXPECT_EQ(ParseCommandLine({"service", "install"}).Value().command, Command::kServiceInstall);
+  EXPECT_EQ(ParseCommandLine({"service", "uninstall"}).Value().command, Command::kServiceUninstall);
+  // The plain service command is unchanged.
+  auto run = ParseCommandLine({"service", "--config", "c.json"});
+  ASSERT_TRUE(run.Ok());
+  EXPECT_EQ(run.Value().command, Command::kService);
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"service", "install", "-v"},
+        std::vector<std::string>{"service", "install", "--offline"},
+        std::vector<std::string>{"service", "install", "--format", "json"},
+        std::vector<std::string>{"service", "install", "extra"},
+        std::vector<std::string>{"service", "uninstall", "--config", "c.json"},
+        std::vector<std::string>{"service", "start"}}) {
+    auto line = ParseCommandLine(args);
+    EXPECT_FALSE(line.Ok()) << ::testing::PrintToString(args);
+  }
+}
+
 TEST(ResolveOptions, IgnoreAllMustStandAlone) {
   EXPECT_FALSE(Resolve({"check", "--ignore", "all,linux.os"}).Ok());
   EXPECT_FALSE(Resolve({"check", "--ignore", "ALL", "--ignore", "linux.os"}).Ok());

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Builds the Windows agent with mingw-w64 on Debian 12 and runs its tests under Wine
+# (reference/toolchain.md section 2). One command, also `installers/dev/bootstrap.sh windows-test`:
+#
+#   installers/dev/windows-test.sh
+#
+# It installs the packages, configures build-win with the toolchain file, builds, makes a scratch
+# Wine prefix, runs ctest there (unit tests, Windows platform tests, the agent's JSON report against
+# the schema) and exits with ctest's code.
+# Environment: BUILD_DIR (default build-win), JOBS (default 2), BUILD_TYPE (default Release),
+# SKIP_APT=1 to skip package installs, KEEP_WINEPREFIX=1 to keep the prefix for a look afterwards.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD_DIR:-$repo/build-win}
+jobs=${JOBS:-2}
+
+# The cross compiler, Wine, and Debian's header-only libraries and GoogleTest sources that the
+# cross build uses (platform/windows/windows_deps.cmake); python3-jsonschema validates the report;
+# wixl builds the MSI and msitools' msiinfo reads it back.
+packages=(cmake ninja-build g++-mingw-w64-x86-64-posix wine wine64 libboost1.81-dev
+          nlohmann-json3-dev libspdlog-dev googletest python3 python3-jsonschema wixl msitools)
+
+log() { printf '\n== %s\n' "$*"; }
+now() { date +%s%N; }
+since() {  # seconds since $1, with one decimal
+  local tenths=$((($(now) - $1) / 100000000))
+  printf '%d.%d' $((tenths / 10)) $((tenths % 10))
+}
+
+install_packages() {
+  [ "${SKIP_APT:-0}" = 1 ] && return 0
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+started=$(now)
+t=$started
+install_packages "${packages[@]}"
+install_s=$(since "$t")
+
+log "configuring $build for Windows (mingw-w64)"
+t=$(now)
+cmake -S "$repo" -B "$build" -G Ninja -DBUILD_TESTING=ON \
+      -DCMAKE_TOOLCHAIN_FILE="$repo/platform/windows/mingw-w64-x86_64.cmake" \
+      -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}"
+configure_s=$(since "$t")
+
+log "building with -j$jobs"
+t=$(now)
+cmake --build "$build" -j "$jobs"
+build_s=$(since "$t")
+
+# A fresh prefix: nothing from an earlier run or from the user's ~/.wine leaks into the tests.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/mde-preflight-wine.XXXXXX")
+export WINEPREFIX=$scratch/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+unset DISPLAY  # headless: no window may ever open
+cleanup() {
+  wineserver -k >/dev/null 2>&1 </dev/null || true
+  if [ "${KEEP_WINEPREFIX:-0}" = 1 ]; then echo "Wine prefix kept in $WINEPREFIX"; else rm -rf "$scratch"; fi
+}
+trap cleanup EXIT
+
+log "creating the Wine prefix $WINEPREFIX"
+t=$(now)
+wineboot -u >/dev/null 2>&1 </dev/null
+# wineboot's server saves the new registry as it exits; a second one cannot start before that.
+wineserver -w
+# A persistent wineserver with its output NOT on our pipes: one that inherits ctest's or the CI
+# log's pipe holds it open and the job never ends (reference/toolchain.md section 2).
+wineserver -p >/dev/null 2>&1 </dev/null
+wine cmd /c exit >/dev/null 2>&1 </dev/null
+wineboot_s=$(since "$t")
+
+log "running the tests under Wine"
+t=$(now)
+ctest_log=$scratch/ctest.log
+set +e
+(cd "$build" && ctest --output-on-failure -j "$jobs" --timeout 300) 2>&1 | tee "$ctest_log"
+rc=${PIPESTATUS[0]}
+set -e
+ctest_s=$(since "$t")
+
+# ctest's own summary line, e.g. "100% tests passed, 0 tests failed out of 152".
+summary=$(grep -E '^[0-9]+% tests passed' "$ctest_log" | tail -n 1)
+echo "windows-test: ${summary:-no ctest summary}"
+echo "windows-test: packages ${install_s} s, configure ${configure_s} s, build ${build_s} s" \
+     "(-j$jobs), Wine prefix ${wineboot_s} s, ctest ${ctest_s} s; total $(since "$started") s;" \
+     "ctest exit code $rc"
+exit $rc
