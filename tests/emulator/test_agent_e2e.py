@@ -294,6 +294,41 @@ class AgentE2E(unittest.TestCase):
         said = json.dumps(ext)
         self.assertIn("ERR_CONFLICTING_APPS", said)
 
+    # --- publishing the verdict ---------------------------------------------------------------
+
+    def test_publish_tags_merges_the_verdict_into_the_machine_tags(self):
+        self.start("plan_free")
+        run = run_agent(self.vm_args() + ["--publish-tags"])
+        self.assert_complete(run, 20)
+        self.assertEqual(run.code, 1)  # azure.plan fails on Free
+        self.assertEqual(run.report["publish"]["status"], "published", run.report["publish"])
+        tags = self.emu.control("GET", "state").json()["tags"]
+        self.assertEqual(tags["mdeReadiness"], run.report["verdict"])
+        self.assertEqual(tags["mdeReadinessAt"], run.report["generated_at"])
+        self.assertIn("azure.plan", tags["mdeReadinessBlocking"])
+        self.assertEqual(tags["owner"], "secops")  # a merge keeps the tags already there
+        patches = [e for e in self.emu.log() if e["method"] == "PATCH"]
+        self.assertEqual(len(patches), 1, patches)
+
+    def test_publish_tags_respects_the_50_tag_limit(self):
+        self.start("tags_limit")
+        run = run_agent(self.vm_args() + ["--publish-tags"])
+        self.assert_complete(run, 20)
+        publish = run.report["publish"]
+        self.assertEqual(publish["status"], "partial", publish)
+        self.assertTrue(publish["skipped_tags"], publish)
+        self.assertLessEqual(len(self.emu.control("GET", "state").json()["tags"]), 50)
+
+    def test_publish_refused_is_a_warning_not_a_broken_report(self):
+        self.start("authorization_failed")
+        plain = run_agent(self.vm_args())
+        run = run_agent(self.vm_args() + ["--publish-tags"])
+        self.assert_complete(run, 20)
+        self.assertEqual(run.report["publish"]["status"], "failed")
+        self.assertEqual(run.report["publish"]["error"]["code"], "AuthorizationFailed")
+        self.assertIn("Tag Contributor", run.report["publish"]["reason"])
+        self.assertEqual(run.code, plain.code)
+
     # --- faults -----------------------------------------------------------------------------
 
     def test_429_retry_after_2_is_honoured(self):
