@@ -47,11 +47,14 @@ t=$started
 install_packages "${packages[@]}"
 install_s=$(since "$t")
 
+# Release at -O2, not CMake's -O3: the level the Linux build checks its warnings at, and about
+# half the compile time per file on CI's two cores (measured: 17.3 s -> 9.5 s for
+# process_runner_windows.cpp).
 log "configuring $build for Windows (mingw-w64)"
 t=$(now)
 cmake -S "$repo" -B "$build" -G Ninja -DBUILD_TESTING=ON \
       -DCMAKE_TOOLCHAIN_FILE="$repo/platform/windows/mingw-w64-x86_64.cmake" \
-      -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}"
+      -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
 configure_s=$(since "$t")
 
 log "building with -j$jobs"
