@@ -19,7 +19,7 @@ jobs=${JOBS:-2}
 # cross build uses (platform/windows/windows_deps.cmake); python3-jsonschema validates the report;
 # wixl builds the MSI and msitools' msiinfo reads it back.
 packages=(cmake ninja-build g++-mingw-w64-x86-64-posix wine wine64 libboost1.81-dev
-          nlohmann-json3-dev libspdlog-dev googletest python3 python3-jsonschema wixl msitools)
+          nlohmann-json3-dev libspdlog-dev googletest python3 python3-jsonschema wixl msitools ccache)
 
 log() { printf '\n== %s\n' "$*"; }
 now() { date +%s%N; }
@@ -52,7 +52,12 @@ install_s=$(since "$t")
 # process_runner_windows.cpp).
 log "configuring $build for Windows (mingw-w64)"
 t=$(now)
-cmake -S "$repo" -B "$build" -G Ninja -DBUILD_TESTING=ON \
+launcher=()
+if command -v ccache >/dev/null 2>&1; then  # as in bootstrap.sh: another clone hits the cache
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S "$repo" -B "$build" -G Ninja -DBUILD_TESTING=ON "${launcher[@]}" \
       -DCMAKE_TOOLCHAIN_FILE="$repo/platform/windows/mingw-w64-x86_64.cmake" \
       -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
 configure_s=$(since "$t")
