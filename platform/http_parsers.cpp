@@ -81,6 +81,44 @@ const std::string* FindHeader(const HttpHeaders& headers, std::string_view name)
   return nullptr;
 }
 
+void AddResponseHeaderLine(HttpHeaders& headers, std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (line.substr(0, 5) == "HTTP/") {
+    headers.clear();
+    return;
+  }
+  if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+    const std::string_view more = TrimOws(line);
+    if (!headers.empty() && !more.empty()) headers.back().second.append(" ").append(more);
+    return;
+  }
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return;
+  headers.emplace_back(std::string(line.substr(0, colon)),
+                       std::string(TrimOws(line.substr(colon + 1))));
+}
+
+HttpHeaders ParseResponseHeaderBlock(std::string_view raw) {
+  HttpHeaders headers;
+  while (!raw.empty()) {
+    const std::size_t end = raw.find("\r\n");
+    AddResponseHeaderLine(headers, raw.substr(0, end));
+    raw.remove_prefix(end == std::string_view::npos ? raw.size() : end + 2);
+  }
+  return headers;
+}
+
+std::optional<unsigned long long> ParseContentLength(std::string_view value) {
+  // 19 digits stay below 2^64 (1.8e19), so the sum below cannot overflow.
+  if (value.empty() || value.size() > 19) return std::nullopt;
+  unsigned long long length = 0;
+  for (const char c : value) {
+    if (!IsDigit(c)) return std::nullopt;
+    length = length * 10 + static_cast<unsigned long long>(c - '0');
+  }
+  return length;
+}
+
 std::optional<std::chrono::sys_seconds> ParseHttpDate(std::string_view text,
                                                       std::chrono::system_clock::time_point now) {
   using namespace std::chrono;

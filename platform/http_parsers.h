@@ -29,6 +29,20 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(const HttpHeaders& head
 std::optional<std::chrono::sys_seconds> ParseHttpDate(std::string_view text,
                                                       std::chrono::system_clock::time_point now);
 
+// One response header line as a transport receives it (a trailing CR/LF is ignored): a status
+// line ("HTTP/…") starts a new block, so only the final response's headers stay (after a
+// 100 Continue); a line starting with a space or tab continues the previous value (obs-fold,
+// RFC 9112 §5.2); "Name: value" is added with the value trimmed; anything else (the blank line
+// ending the block, a line without a name) is skipped.
+void AddResponseHeaderLine(HttpHeaders& headers, std::string_view line);
+
+// A CRLF-separated header block, status line first, as WinHTTP's WINHTTP_QUERY_RAW_HEADERS_CRLF
+// returns it.
+HttpHeaders ParseResponseHeaderBlock(std::string_view raw);
+
+// Content-Length (RFC 9110 §8.6): 1 to 19 digits, nothing else; otherwise unknown.
+std::optional<unsigned long long> ParseContentLength(std::string_view value);
+
 struct ParsedUrl {
   std::string scheme;  // lower case
   std::string host;    // lower case, IPv6 without brackets

@@ -13,15 +13,11 @@
 
 #include "platform/http.h"
 #include "platform/http_parsers.h"
+#include "platform/http_request_rules.h"
 
 namespace preflight {
 namespace {
 
-using std::chrono::milliseconds;
-
-// ARM and IMDS send a few KiB of headers; curl itself caps one header line at 100 KiB
-// (CURL_MAX_HTTP_HEADER, include/curl/curl.h). Capping the sum bounds a hostile server.
-constexpr std::size_t kMaxHeaderBytes = std::size_t{64} * 1024;
 // Less than 1 byte/s for 15 s is a stalled transfer; end it without waiting for the total
 // timeout (CURLOPT_LOW_SPEED_LIMIT / CURLOPT_LOW_SPEED_TIME). A slow but moving body is ended by
 // the total timeout instead.
@@ -56,58 +52,17 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
   return n;
 }
 
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 // curl calls this once per header line, status lines included.
 std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t n = size * count;
   transfer->header_bytes += n;
-  if (transfer->header_bytes > kMaxHeaderBytes) {
+  if (transfer->header_bytes > kMaxResponseHeaderBytes) {
     transfer->headers_too_large = true;
     return 0;
   }
-  const std::string_view raw(data, n);
-  HttpHeaders& headers = transfer->response.headers;
-  if (raw.substr(0, 5) == "HTTP/") {
-    headers.clear();  // a new response begins (after 100 Continue): keep only the final one
-    return n;
-  }
-  if (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) {
-    const std::string_view more = TrimOws(raw);
-    if (!headers.empty() && !more.empty()) {
-      headers.back().second.append(" ").append(more);  // obs-fold, RFC 9112 §5.2
-    }
-    return n;
-  }
-  const std::size_t colon = raw.find(':');
-  if (colon == std::string_view::npos || colon == 0) return n;  // blank line ending the block
-  headers.emplace_back(std::string(raw.substr(0, colon)),
-                       std::string(TrimOws(raw.substr(colon + 1))));
+  AddResponseHeaderLine(transfer->response.headers, std::string_view(data, n));
   return n;
-}
-
-// RFC 9110 §5.6.2 tchar: what a method or header name may be made of.
-bool IsToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (const char c : s) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool IsSafeHeaderValue(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
 ErrorKind KindOf(CURLcode code) {
@@ -135,7 +90,7 @@ ErrorKind KindOf(CURLcode code) {
   }
 }
 
-// Records the first failing setopt so Send checks once.
+// Records the first failing setopt so Prepare checks once.
 class Options {
  public:
   explicit Options(CURL* handle) : handle_(handle) {}
@@ -150,75 +105,58 @@ class Options {
   CURLcode code_ = CURLE_OK;
 };
 
-class CurlHttpClient final : public HttpClient {
- public:
-  Result<HttpResponse> Send(const HttpRequest& request) override;
+// Everything one Send owns. curl keeps pointers to the header list, `transfer` and `error_text`
+// until the easy handle is cleaned up, so a Call never moves, and `easy` is declared last so that
+// it is cleaned up first.
+struct Call {
+  Call(const HttpRequest& r, CheckedHttpRequest c) : request(r), checked(std::move(c)) {
+    transfer.max_body = r.max_response_bytes;
+  }
+  Call(const Call&) = delete;
+  Call& operator=(const Call&) = delete;
+
+  Error Fail(ErrorKind kind, std::string_view what) const {
+    return HttpError(checked.where, kind, what);
+  }
+
+  const HttpRequest& request;
+  const CheckedHttpRequest checked;
+  CurlSlist header_list;
+  Transfer transfer;
+  char error_text[CURL_ERROR_SIZE] = {};
+  CurlEasy easy;
 };
 
-Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
+CURLcode GlobalInit() {
   static std::once_flag init_once;
   static CURLcode init_code = CURLE_OK;
   std::call_once(init_once, [] { init_code = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return init_code;
+}
 
-  // Messages may reach logs: no control bytes from a caller-supplied method or URL.
-  std::string where = request.method + " " + RedactUrl(request.url);
-  std::replace_if(
-      where.begin(), where.end(), [](char c) { return c >= 0 && c < 0x20; }, '?');
-  auto fail = [&where](ErrorKind kind, std::string_view what) {
-    return MakeError(kind, where + ": " + std::string(what));
-  };
-  if (init_code != CURLE_OK) return fail(ErrorKind::kOther, curl_easy_strerror(init_code));
-  const auto url = ParseUrl(request.url);
-  if (!url || (url->scheme != "http" && url->scheme != "https")) {
-    return fail(ErrorKind::kInvalid, "not a valid http(s) URL");
-  }
-  if (!IsToken(request.method)) return fail(ErrorKind::kInvalid, "invalid method");
-  if (request.total_timeout <= milliseconds(0)) {
-    return fail(ErrorKind::kInvalid, "total timeout must be positive");
-  }
+bool AppendHeader(CurlSlist& list, const std::string& line) {
+  curl_slist* grown = curl_slist_append(list.get(), line.c_str());
+  if (grown == nullptr) return false;
+  (void)list.release();  // now owned through `grown`
+  list.reset(grown);
+  return true;
+}
 
-  // CURLOPT_TIMEOUT_MS 0 would mean "no limit": every value below is at least 1 ms.
-  milliseconds total = request.total_timeout;
-  const auto now = std::chrono::steady_clock::now();
-  if (request.deadline != std::chrono::steady_clock::time_point::max()) {
-    if (request.deadline <= now) return fail(ErrorKind::kTimeout, "the run's deadline has passed");
-    total = std::min(total, std::chrono::ceil<milliseconds>(request.deadline - now));
-  }
-  const milliseconds connect =
-      request.connect_timeout > milliseconds(0) ? std::min(request.connect_timeout, total) : total;
-
-  CurlSlist header_list;
-  auto append = [&header_list](const std::string& line) {
-    curl_slist* grown = curl_slist_append(header_list.get(), line.c_str());
-    if (grown == nullptr) return false;
-    (void)header_list.release();  // now owned through `grown`
-    header_list.reset(grown);
-    return true;
-  };
-  for (const auto& [name, value] : request.headers) {
-    if (!IsToken(name) || !IsSafeHeaderValue(value)) {
-      return fail(ErrorKind::kInvalid, "invalid header name or value");
-    }
+// The request's headers, already checked by CheckHttpRequest, as curl's list.
+bool BuildHeaderList(const HttpHeaders& headers, CurlSlist& list) {
+  for (const auto& [name, value] : headers) {
     // "Name;" is curl's spelling of a header with an empty value (CURLOPT_HTTPHEADER).
     std::string line = name;
     line.append(value.empty() ? ";" : ": ").append(value);
-    if (!append(line)) {
-      return fail(ErrorKind::kOther, "out of memory");
-    }
+    if (!AppendHeader(list, line)) return false;
   }
   // No "Expect: 100-continue" round trip on large bodies: our servers answer at once.
-  if (FindHeader(request.headers, "expect") == nullptr && !append("Expect:"))
-    return fail(ErrorKind::kOther, "out of memory");
+  return FindHeader(headers, "expect") != nullptr || AppendHeader(list, "Expect:");
+}
 
-  CurlEasy easy(curl_easy_init());
-  if (!easy) return fail(ErrorKind::kOther, "curl_easy_init failed");
-  Transfer transfer;
-  transfer.max_body = request.max_response_bytes;
-  char error_text[CURL_ERROR_SIZE] = {};
-
-  Options o(easy.get());
-  o.Set(CURLOPT_URL, request.url.c_str());
-  o.Set(CURLOPT_ERRORBUFFER, error_text);
+void SetTransferOptions(Options& o, Call& call) {
+  o.Set(CURLOPT_URL, call.request.url.c_str());
+  o.Set(CURLOPT_ERRORBUFFER, call.error_text);
   o.Set(CURLOPT_NOSIGNAL, 1L);       // no SIGALRM for timeouts: we are multi-threaded
 #if LIBCURL_VERSION_NUM >= 0x075500  // CURLOPT_PROTOCOLS_STR since 7.85.0
   o.Set(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -231,22 +169,26 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   o.Set(CURLOPT_FOLLOWLOCATION, 0L);
   o.Set(CURLOPT_SSL_VERIFYPEER, 1L);
   o.Set(CURLOPT_SSL_VERIFYHOST, 2L);
-  o.Set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect.count()));
-  o.Set(CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
+  // CURLOPT_TIMEOUT_MS 0 would mean "no limit": CheckHttpRequest makes both at least 1 ms.
+  o.Set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(call.checked.connect.count()));
+  o.Set(CURLOPT_TIMEOUT_MS, static_cast<long>(call.checked.total.count()));
   o.Set(CURLOPT_LOW_SPEED_LIMIT, kLowSpeedLimitBytes);
   o.Set(CURLOPT_LOW_SPEED_TIME, kLowSpeedTimeSeconds);
-  if (request.max_response_bytes > 0) {  // 0 would mean "no limit" to curl; OnBody still caps
+  if (call.request.max_response_bytes > 0) {  // 0 would mean "no limit" to curl; OnBody caps
     // Refuses early when Content-Length already says too much.
-    const auto limit =
-        std::min<std::size_t>(request.max_response_bytes, std::numeric_limits<curl_off_t>::max());
+    const auto limit = std::min<std::size_t>(call.request.max_response_bytes,
+                                             std::numeric_limits<curl_off_t>::max());
     o.Set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limit));
   }
   o.Set(CURLOPT_WRITEFUNCTION, &OnBody);
-  o.Set(CURLOPT_WRITEDATA, static_cast<void*>(&transfer));
+  o.Set(CURLOPT_WRITEDATA, static_cast<void*>(&call.transfer));
   o.Set(CURLOPT_HEADERFUNCTION, &OnHeader);
-  o.Set(CURLOPT_HEADERDATA, static_cast<void*>(&transfer));
+  o.Set(CURLOPT_HEADERDATA, static_cast<void*>(&call.transfer));
   o.Set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);  // a proxy's CONNECT reply is not the response
-  switch (request.proxy.mode) {
+}
+
+void SetProxyOptions(Options& o, const HttpProxy& proxy) {
+  switch (proxy.mode) {
     case HttpProxy::Mode::kFromEnvironment:
       break;  // curl reads http_proxy, https_proxy, no_proxy itself
     case HttpProxy::Mode::kNone:
@@ -254,10 +196,13 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
       o.Set(CURLOPT_NOPROXY, "*");
       break;
     case HttpProxy::Mode::kUrl:
-      o.Set(CURLOPT_PROXY, request.proxy.url.c_str());
+      o.Set(CURLOPT_PROXY, proxy.url.c_str());
       o.Set(CURLOPT_NOPROXY, "");  // "" = proxy every host, whatever no_proxy says
       break;
   }
+}
+
+void SetMethodOptions(Options& o, const HttpRequest& request) {
   if (request.method == "HEAD") {
     o.Set(CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET" && request.body.empty()) {
@@ -267,31 +212,61 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     o.Set(CURLOPT_POSTFIELDS, request.body.c_str());
     if (request.method != "POST") o.Set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  o.Set(CURLOPT_HTTPHEADER, header_list.get());
-  if (o.Code() != CURLE_OK) return fail(ErrorKind::kOther, curl_easy_strerror(o.Code()));
+}
 
-  const CURLcode code = curl_easy_perform(easy.get());
-  if (transfer.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    return fail(ErrorKind::kTooLarge, "response body is larger than the " +
-                                          std::to_string(request.max_response_bytes) +
-                                          "-byte limit; stopped reading there");
+// Prepare: the easy handle with every option of the exchange set.
+Result<Done> Prepare(Call& call) {
+  if (!BuildHeaderList(call.request.headers, call.header_list)) {
+    return call.Fail(ErrorKind::kOther, "out of memory");
   }
-  if (transfer.headers_too_large) {
-    return fail(ErrorKind::kTooLarge,
-                "response headers exceed " + std::to_string(kMaxHeaderBytes) + " bytes");
+  call.easy.reset(curl_easy_init());
+  if (!call.easy) return call.Fail(ErrorKind::kOther, "curl_easy_init failed");
+  Options o(call.easy.get());
+  SetTransferOptions(o, call);
+  SetProxyOptions(o, call.request.proxy);
+  SetMethodOptions(o, call.request);
+  o.Set(CURLOPT_HTTPHEADER, call.header_list.get());
+  if (o.Code() != CURLE_OK) return call.Fail(ErrorKind::kOther, curl_easy_strerror(o.Code()));
+  return Done{};
+}
+
+// Collect: the response, or what ended the transfer (the caps first: they end it on purpose).
+Result<HttpResponse> Collect(Call& call, CURLcode code) {
+  if (call.transfer.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    return call.Fail(ErrorKind::kTooLarge, BodyTooLargeText(call.request.max_response_bytes));
+  }
+  if (call.transfer.headers_too_large) {
+    return call.Fail(ErrorKind::kTooLarge, HeadersTooLargeText());
   }
   if (code != CURLE_OK) {
-    std::string what = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
-    if (code == CURLE_PARTIAL_FILE) what = "response body truncated (" + what + ")";
-    return fail(KindOf(code), what);
+    std::string what = call.error_text[0] != '\0' ? call.error_text : curl_easy_strerror(code);
+    if (code == CURLE_PARTIAL_FILE) what = TruncatedBodyText(what);
+    return call.Fail(KindOf(code), what);
   }
   long status = 0;
-  if (curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status <= 0) {
-    return fail(ErrorKind::kOther, "no HTTP status in the response");
+  if (curl_easy_getinfo(call.easy.get(), CURLINFO_RESPONSE_CODE, &status) != CURLE_OK ||
+      status <= 0) {
+    return call.Fail(ErrorKind::kOther, "no HTTP status in the response");
   }
-  transfer.response.status = static_cast<int>(status);
-  return std::move(transfer.response);
+  call.transfer.response.status = static_cast<int>(status);
+  return std::move(call.transfer.response);
 }
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    auto checked = CheckHttpRequest(request, std::chrono::steady_clock::now());
+    if (!checked.Ok()) return checked.Err();
+    Call call(request, std::move(checked).Value());
+    if (const CURLcode init = GlobalInit(); init != CURLE_OK) {
+      return call.Fail(ErrorKind::kOther, curl_easy_strerror(init));
+    }
+    if (auto prepared = Prepare(call); !prepared.Ok()) return prepared.Err();
+    // Perform: one blocking exchange, bounded by the timeouts set in Prepare.
+    const CURLcode code = curl_easy_perform(call.easy.get());
+    return Collect(call, code);
+  }
+};
 
 }  // namespace
 

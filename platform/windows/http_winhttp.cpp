@@ -18,7 +18,7 @@
 
 #include "platform/http.h"
 #include "platform/http_parsers.h"
-#include "platform/parse_util.h"
+#include "platform/http_request_rules.h"
 #include "platform/windows/win32_util.h"
 
 namespace preflight {
@@ -27,27 +27,12 @@ namespace {
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
-// The same bound on response headers as the curl transport: ARM and IMDS send a few KiB.
-constexpr std::size_t kMaxHeaderBytes = std::size_t{64} * 1024;
 constexpr DWORD kReadChunk = 64 * 1024;
 
 struct InternetCloser {
   void operator()(HINTERNET handle) const { ::WinHttpCloseHandle(handle); }
 };
 using UniqueInternet = std::unique_ptr<void, InternetCloser>;
-
-// RFC 9110 §5.6.2 tchar: what a method or header name may be made of.
-bool IsToken(std::string_view s) {
-  if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    return alnum || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-  });
-}
-
-bool IsSafeHeaderValue(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
 
 ErrorKind KindOf(DWORD code) {
   switch (code) {
@@ -104,238 +89,254 @@ std::string Describe(DWORD code) {
   return std::string(text) + " (WinHTTP error " + std::to_string(code) + ")";
 }
 
-class WinHttpClient final : public HttpClient {
- public:
-  Result<HttpResponse> Send(const HttpRequest& request) override;
-};
-
 // Time left of the exchange, as WinHTTP's DWORD milliseconds (at least 1: 0 means "none").
 DWORD Left(Clock::time_point end) {
   const auto left = std::chrono::ceil<milliseconds>(end - Clock::now()).count();
   return static_cast<DWORD>(std::clamp<long long>(left, 1, 0x7FFFFFFF));
 }
 
-// "Name: value" lines after the status line, in order; obs-folds joined (RFC 9112 §5.2).
-HttpHeaders ParseRawHeaders(std::string_view raw) {
-  HttpHeaders headers;
-  bool status_line = true;
-  while (!raw.empty()) {
-    const std::size_t end = raw.find("\r\n");
-    const std::string_view line = raw.substr(0, end);
-    raw.remove_prefix(end == std::string_view::npos ? raw.size() : end + 2);
-    if (status_line) {
-      status_line = false;
-      continue;
-    }
-    if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
-      if (!headers.empty() && !parse::TrimOws(line).empty()) {
-        headers.back().second.append(" ").append(parse::TrimOws(line));
-      }
-      continue;
-    }
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) continue;
-    headers.emplace_back(std::string(line.substr(0, colon)),
-                         std::string(parse::TrimOws(line.substr(colon + 1))));
-  }
-  return headers;
+// The error for a WinHTTP call that just failed: reads GetLastError, so call it at once.
+Error WinFail(const CheckedHttpRequest& checked, std::string_view step) {
+  const DWORD code = ::GetLastError();
+  return HttpError(checked.where, KindOf(code), std::string(step) + ": " + Describe(code));
 }
 
-// Content-Length from the parsed headers: digits only, else unknown.
-std::optional<unsigned long long> ContentLength(const HttpHeaders& headers) {
-  const std::string* value = FindHeader(headers, "content-length");
-  if (value == nullptr || value->empty() || value->size() > 19) return std::nullopt;
-  unsigned long long length = 0;
-  for (const char c : *value) {
-    if (c < '0' || c > '9') return std::nullopt;
-    length = length * 10 + static_cast<unsigned long long>(c - '0');
-  }
-  return length;
+Error Fail(const CheckedHttpRequest& checked, ErrorKind kind, std::string_view what) {
+  return HttpError(checked.where, kind, what);
 }
 
-Result<HttpResponse> WinHttpClient::Send(const HttpRequest& request) {
-  // Messages may reach logs: no control bytes from a caller-supplied method or URL.
-  std::string where = request.method + " " + RedactUrl(request.url);
-  std::replace_if(
-      where.begin(), where.end(), [](char c) { return c >= 0 && c < 0x20; }, '?');
-  auto fail = [&where](ErrorKind kind, std::string_view what) {
-    return MakeError(kind, where + ": " + std::string(what));
-  };
-  auto fail_win = [&where](std::string_view step) {
-    const DWORD code = ::GetLastError();
-    return MakeError(KindOf(code), where + ": " + std::string(step) + ": " + Describe(code));
-  };
-
-  const auto url = ParseUrl(request.url);
-  if (!url || (url->scheme != "http" && url->scheme != "https")) {
-    return fail(ErrorKind::kInvalid, "not a valid http(s) URL");
-  }
-  if (!IsToken(request.method)) return fail(ErrorKind::kInvalid, "invalid method");
-  if (request.total_timeout <= milliseconds(0)) {
-    return fail(ErrorKind::kInvalid, "total timeout must be positive");
-  }
-  const auto now = Clock::now();
-  Clock::time_point end = now + request.total_timeout;
-  if (request.deadline != Clock::time_point::max()) {
-    if (request.deadline <= now) return fail(ErrorKind::kTimeout, "the run's deadline has passed");
-    end = std::min(end, request.deadline);
-  }
-  const milliseconds connect =
-      request.connect_timeout > milliseconds(0)
-          ? std::min(request.connect_timeout, std::chrono::ceil<milliseconds>(end - now))
-          : std::chrono::ceil<milliseconds>(end - now);
-
-  std::wstring headers;
-  for (const auto& [name, value] : request.headers) {
-    if (!IsToken(name) || !IsSafeHeaderValue(value)) {
-      return fail(ErrorKind::kInvalid, "invalid header name or value");
-    }
-    auto line = win32::Wide(name + ": " + value, "a header");
-    if (!line.Ok()) return fail(ErrorKind::kInvalid, "a header is not UTF-8");
-    headers += line.Value() + L"\r\n";
-  }
-
-  // Proxy: kFromEnvironment is the machine's WinHTTP proxy (`netsh winhttp set proxy`), what
-  // services running as LocalSystem use; kNone never uses one (IMDS / HIMDS); kUrl sends every
-  // request, loopback included, through exactly that proxy (no bypass list), as curl does.
+// What Prepare derives from a checked request: WinHTTP's wide strings and flags.
+struct WinHttpPlan {
   DWORD access = WINHTTP_ACCESS_TYPE_DEFAULT_PROXY;
-  std::wstring proxy;
-  if (request.proxy.mode == HttpProxy::Mode::kNone) access = WINHTTP_ACCESS_TYPE_NO_PROXY;
-  if (request.proxy.mode == HttpProxy::Mode::kUrl) {
-    const auto parsed = ParseUrl(request.proxy.url);
-    if (!parsed || parsed->scheme != "http") {
-      return fail(ErrorKind::kInvalid, "the proxy must be an http:// URL");
-    }
-    const std::string host = parsed->ipv6 ? "[" + parsed->host + "]" : parsed->host;
-    auto wide = win32::Wide(host + ":" + std::to_string(parsed->port), "the proxy");
-    if (!wide.Ok()) return fail(ErrorKind::kInvalid, "the proxy is not UTF-8");
-    proxy = std::move(wide).Value();
-    access = WINHTTP_ACCESS_TYPE_NAMED_PROXY;
+  std::wstring proxy;  // "host:port" for WINHTTP_ACCESS_TYPE_NAMED_PROXY
+  std::wstring host;
+  std::wstring method;
+  std::wstring target;   // path and query
+  std::wstring headers;  // "Name: value\r\n" lines
+  DWORD open_flags = 0;
+};
+
+// Proxy: kFromEnvironment is the machine's WinHTTP proxy (`netsh winhttp set proxy`), what
+// services running as LocalSystem use; kNone never uses one (IMDS / HIMDS); kUrl sends every
+// request, loopback included, through exactly that proxy (no bypass list), as curl does.
+// WinHTTP speaks only to HTTP proxies (WINHTTP_ACCESS_TYPE_NAMED_PROXY), so kUrl must be http://.
+Result<Done> PlanProxy(const HttpProxy& proxy, const CheckedHttpRequest& checked,
+                       WinHttpPlan& plan) {
+  if (proxy.mode == HttpProxy::Mode::kNone) plan.access = WINHTTP_ACCESS_TYPE_NO_PROXY;
+  if (proxy.mode != HttpProxy::Mode::kUrl) return Done{};
+  const auto parsed = ParseUrl(proxy.url);
+  if (!parsed || parsed->scheme != "http") {
+    return Fail(checked, ErrorKind::kInvalid, "the proxy must be an http:// URL");
   }
-  const UniqueInternet session(::WinHttpOpen(L"mde-preflight", access,
-                                             proxy.empty() ? WINHTTP_NO_PROXY_NAME : proxy.c_str(),
-                                             WINHTTP_NO_PROXY_BYPASS, 0));
-  if (!session) return fail_win("WinHttpOpen");
-  // TLS 1.2 or later only, as MDE itself requires (reference/windows.md, prerequisites).
+  const std::string host = parsed->ipv6 ? "[" + parsed->host + "]" : parsed->host;
+  auto wide = win32::Wide(host + ":" + std::to_string(parsed->port), "the proxy");
+  if (!wide.Ok()) return Fail(checked, ErrorKind::kInvalid, "the proxy is not UTF-8");
+  plan.proxy = std::move(wide).Value();
+  plan.access = WINHTTP_ACCESS_TYPE_NAMED_PROXY;
+  return Done{};
+}
+
+// Prepare: the request, already checked by CheckHttpRequest, in WinHTTP's wide strings.
+Result<WinHttpPlan> Prepare(const HttpRequest& request, const CheckedHttpRequest& checked) {
+  WinHttpPlan plan;
+  for (const auto& [name, value] : request.headers) {
+    auto line = win32::Wide(name + ": " + value, "a header");
+    if (!line.Ok()) return Fail(checked, ErrorKind::kInvalid, "a header is not UTF-8");
+    plan.headers += line.Value() + L"\r\n";
+  }
+  if (auto proxy = PlanProxy(request.proxy, checked, plan); !proxy.Ok()) return proxy.Err();
+  const ParsedUrl& url = checked.url;
+  auto host = win32::Wide(url.host, "the host");
+  if (!host.Ok()) return Fail(checked, ErrorKind::kInvalid, "the host is not UTF-8");
+  auto method = win32::Wide(request.method, "the method");
+  auto target = win32::Wide(url.query.empty() ? url.path : url.path + "?" + url.query, "the path");
+  if (!method.Ok() || !target.Ok()) {
+    return Fail(checked, ErrorKind::kInvalid, "the URL is not UTF-8");
+  }
+  plan.host = std::move(host).Value();
+  plan.method = std::move(method).Value();
+  plan.target = std::move(target).Value();
+  plan.open_flags = (url.scheme == "https" ? WINHTTP_FLAG_SECURE : 0) | WINHTTP_FLAG_ESCAPE_DISABLE;
+  return plan;
+}
+
+struct Handles {
+  UniqueInternet session;
+  UniqueInternet connection;
+  UniqueInternet request;
+};
+
+// TLS 1.2 or later only, as MDE itself requires (reference/windows.md, prerequisites).
+void RequireModernTls(HINTERNET session) {
   DWORD protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
 #ifdef WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3
   protocols |= WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3;
 #endif
-  if (!::WinHttpSetOption(session.get(), WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols,
-                          sizeof protocols)) {
+  if (!::WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof protocols)) {
     // Older systems reject the TLS 1.3 bit; TLS 1.2 alone is still the floor.
     protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
-    ::WinHttpSetOption(session.get(), WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols,
-                       sizeof protocols);
+    ::WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof protocols);
   }
+}
 
-  auto host = win32::Wide(url->host, "the host");
-  if (!host.Ok()) return fail(ErrorKind::kInvalid, "the host is not UTF-8");
-  const UniqueInternet connection(
-      ::WinHttpConnect(session.get(), host.Value().c_str(), url->port, 0));
-  if (!connection) return fail_win("WinHttpConnect");
-  auto method = win32::Wide(request.method, "the method");
-  auto target =
-      win32::Wide(url->query.empty() ? url->path : url->path + "?" + url->query, "the path");
-  if (!method.Ok() || !target.Ok()) return fail(ErrorKind::kInvalid, "the URL is not UTF-8");
-  const UniqueInternet req(::WinHttpOpenRequest(
-      connection.get(), method.Value().c_str(), target.Value().c_str(), nullptr, WINHTTP_NO_REFERER,
-      WINHTTP_DEFAULT_ACCEPT_TYPES,
-      (url->scheme == "https" ? WINHTTP_FLAG_SECURE : 0) | WINHTTP_FLAG_ESCAPE_DISABLE));
-  if (!req) return fail_win("WinHttpOpenRequest");
+// The wait for the response headers has its own timeout besides the receive timeout
+// (WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT); both get the time left.
+bool SetTimeouts(HINTERNET request, Clock::time_point end, DWORD connect_ms) {
+  DWORD left = Left(end);
+  return ::WinHttpSetTimeouts(request, static_cast<int>(left),
+                              static_cast<int>(std::min(connect_ms, left)), static_cast<int>(left),
+                              static_cast<int>(left)) &&
+         ::WinHttpSetOption(request, WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, &left, sizeof left);
+}
+
+// Session, connection and request handles, configured for one exchange.
+Result<Handles> Open(const WinHttpPlan& plan, const CheckedHttpRequest& checked) {
+  Handles h;
+  h.session.reset(::WinHttpOpen(L"mde-preflight", plan.access,
+                                plan.proxy.empty() ? WINHTTP_NO_PROXY_NAME : plan.proxy.c_str(),
+                                WINHTTP_NO_PROXY_BYPASS, 0));
+  if (!h.session) return WinFail(checked, "WinHttpOpen");
+  RequireModernTls(h.session.get());
+  h.connection.reset(::WinHttpConnect(h.session.get(), plan.host.c_str(), checked.url.port, 0));
+  if (!h.connection) return WinFail(checked, "WinHttpConnect");
+  h.request.reset(::WinHttpOpenRequest(h.connection.get(), plan.method.c_str(), plan.target.c_str(),
+                                       nullptr, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
+                                       plan.open_flags));
+  if (!h.request) return WinFail(checked, "WinHttpOpenRequest");
   // No redirects (a followed one would carry a bearer token to a host BearerAllowed never saw)
   // and no cookies; a 3xx is returned to the caller as a response.
   DWORD features = WINHTTP_DISABLE_REDIRECTS | WINHTTP_DISABLE_COOKIES;
-  if (!::WinHttpSetOption(req.get(), WINHTTP_OPTION_DISABLE_FEATURE, &features, sizeof features)) {
-    return fail_win("disabling redirects");
+  if (!::WinHttpSetOption(h.request.get(), WINHTTP_OPTION_DISABLE_FEATURE, &features,
+                          sizeof features)) {
+    return WinFail(checked, "disabling redirects");
   }
-  // The wait for the response headers has its own timeout besides the receive timeout
-  // (WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT); both get the time left.
-  const auto set_timeouts = [&](DWORD connect_ms) {
-    DWORD left = Left(end);
-    return ::WinHttpSetTimeouts(req.get(), static_cast<int>(left),
-                                static_cast<int>(std::min(connect_ms, left)),
-                                static_cast<int>(left), static_cast<int>(left)) &&
-           ::WinHttpSetOption(req.get(), WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, &left,
-                              sizeof left);
-  };
-  if (!set_timeouts(static_cast<DWORD>(std::max<long long>(connect.count(), 1)))) {
-    return fail_win("WinHttpSetTimeouts");
+  if (!SetTimeouts(h.request.get(), checked.end,
+                   static_cast<DWORD>(std::max<long long>(checked.connect.count(), 1)))) {
+    return WinFail(checked, "WinHttpSetTimeouts");
   }
+  return h;
+}
 
-  void* body =
-      request.body.empty() ? WINHTTP_NO_REQUEST_DATA : const_cast<char*>(request.body.data());
-  const auto body_size = static_cast<DWORD>(request.body.size());
-  if (!::WinHttpSendRequest(req.get(),
-                            headers.empty() ? WINHTTP_NO_ADDITIONAL_HEADERS : headers.c_str(),
-                            static_cast<DWORD>(headers.size()), body, body_size, body_size, 0)) {
-    return fail_win("sending the request");
+// Perform: the request goes out and the response headers come back.
+Result<Done> Perform(HINTERNET req, const std::string& body, const WinHttpPlan& plan,
+                     const CheckedHttpRequest& checked) {
+  void* data = body.empty() ? WINHTTP_NO_REQUEST_DATA : const_cast<char*>(body.data());
+  const auto size = static_cast<DWORD>(body.size());
+  const wchar_t* headers =
+      plan.headers.empty() ? WINHTTP_NO_ADDITIONAL_HEADERS : plan.headers.c_str();
+  if (!::WinHttpSendRequest(req, headers, static_cast<DWORD>(plan.headers.size()), data, size, size,
+                            0)) {
+    return WinFail(checked, "sending the request");
   }
-  if (!set_timeouts(Left(end))) return fail_win("WinHttpSetTimeouts");
-  if (!::WinHttpReceiveResponse(req.get(), nullptr)) return fail_win("receiving the response");
+  if (!SetTimeouts(req, checked.end, Left(checked.end))) {
+    return WinFail(checked, "WinHttpSetTimeouts");
+  }
+  if (!::WinHttpReceiveResponse(req, nullptr)) return WinFail(checked, "receiving the response");
+  return Done{};
+}
 
-  HttpResponse response;
+Result<int> ReadStatus(HINTERNET req, const CheckedHttpRequest& checked) {
   DWORD status = 0;
   DWORD size = sizeof status;
-  if (!::WinHttpQueryHeaders(req.get(), WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+  if (!::WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
                              WINHTTP_HEADER_NAME_BY_INDEX, &status, &size,
                              WINHTTP_NO_HEADER_INDEX) ||
       status == 0) {
-    return fail(ErrorKind::kOther, "no HTTP status in the response");
+    return Fail(checked, ErrorKind::kOther, "no HTTP status in the response");
   }
-  response.status = static_cast<int>(status);
+  return static_cast<int>(status);
+}
 
+Result<HttpHeaders> ReadHeaders(HINTERNET req, const CheckedHttpRequest& checked) {
   DWORD raw_size = 0;
-  ::WinHttpQueryHeaders(req.get(), WINHTTP_QUERY_RAW_HEADERS_CRLF, WINHTTP_HEADER_NAME_BY_INDEX,
+  ::WinHttpQueryHeaders(req, WINHTTP_QUERY_RAW_HEADERS_CRLF, WINHTTP_HEADER_NAME_BY_INDEX,
                         WINHTTP_NO_OUTPUT_BUFFER, &raw_size, WINHTTP_NO_HEADER_INDEX);
-  if (raw_size / sizeof(wchar_t) > kMaxHeaderBytes) {
-    return fail(ErrorKind::kTooLarge,
-                "response headers exceed " + std::to_string(kMaxHeaderBytes) + " bytes");
+  if (raw_size / sizeof(wchar_t) > kMaxResponseHeaderBytes) {
+    return Fail(checked, ErrorKind::kTooLarge, HeadersTooLargeText());
   }
-  if (raw_size > 0) {
-    std::wstring raw(raw_size / sizeof(wchar_t) + 1, L'\0');
-    if (::WinHttpQueryHeaders(req.get(), WINHTTP_QUERY_RAW_HEADERS_CRLF,
-                              WINHTTP_HEADER_NAME_BY_INDEX, raw.data(), &raw_size,
-                              WINHTTP_NO_HEADER_INDEX)) {
-      raw.resize(raw_size / sizeof(wchar_t));
-      response.headers = ParseRawHeaders(win32::Narrow(raw));
-    }
+  if (raw_size == 0) return HttpHeaders{};
+  std::wstring raw(raw_size / sizeof(wchar_t) + 1, L'\0');
+  if (!::WinHttpQueryHeaders(req, WINHTTP_QUERY_RAW_HEADERS_CRLF, WINHTTP_HEADER_NAME_BY_INDEX,
+                             raw.data(), &raw_size, WINHTTP_NO_HEADER_INDEX)) {
+    return HttpHeaders{};
   }
+  raw.resize(raw_size / sizeof(wchar_t));
+  return ParseResponseHeaderBlock(win32::Narrow(raw));
+}
 
-  const auto too_large = [&] {
-    return fail(ErrorKind::kTooLarge, "response body is larger than the " +
-                                          std::to_string(request.max_response_bytes) +
-                                          "-byte limit; stopped reading there");
-  };
-  // Refuse early when Content-Length already says too much, as the curl transport does.
-  const std::optional<unsigned long long> content_length = ContentLength(response.headers);
-  if (request.method == "HEAD") return response;
-  if (content_length && *content_length > request.max_response_bytes) return too_large();
-
-  // Read what is there, never wait to fill a buffer: a body that drips must still end at the
-  // total timeout, checked between reads.
+// Read what is there, never wait to fill a buffer: a body that drips must still end at the
+// total timeout, checked between reads.
+Result<std::string> ReadBody(HINTERNET req, std::size_t max_bytes,
+                             const CheckedHttpRequest& checked) {
+  std::string body;
   std::vector<char> chunk(kReadChunk);
   for (;;) {
-    if (Clock::now() >= end) return fail(ErrorKind::kTimeout, "timed out reading the body");
-    if (!set_timeouts(Left(end))) return fail_win("WinHttpSetTimeouts");
-    DWORD available = 0;
-    if (!::WinHttpQueryDataAvailable(req.get(), &available)) return fail_win("reading the body");
-    if (available == 0) break;
-    DWORD read = 0;
-    if (!::WinHttpReadData(req.get(), chunk.data(), std::min(available, kReadChunk), &read)) {
-      return fail_win("reading the body");
+    if (Clock::now() >= checked.end) {
+      return Fail(checked, ErrorKind::kTimeout, "timed out reading the body");
     }
-    if (read == 0) break;
-    if (read > request.max_response_bytes - response.body.size()) return too_large();
-    response.body.append(chunk.data(), read);
+    if (!SetTimeouts(req, checked.end, Left(checked.end))) {
+      return WinFail(checked, "WinHttpSetTimeouts");
+    }
+    DWORD available = 0;
+    if (!::WinHttpQueryDataAvailable(req, &available)) return WinFail(checked, "reading the body");
+    if (available == 0) return body;
+    DWORD read = 0;
+    if (!::WinHttpReadData(req, chunk.data(), std::min(available, kReadChunk), &read)) {
+      return WinFail(checked, "reading the body");
+    }
+    if (read == 0) return body;
+    if (read > max_bytes - body.size()) {
+      return Fail(checked, ErrorKind::kTooLarge, BodyTooLargeText(max_bytes));
+    }
+    body.append(chunk.data(), read);
   }
+}
+
+// Collect: status, headers and body, each within its cap.
+Result<HttpResponse> Collect(HINTERNET req, const HttpRequest& request,
+                             const CheckedHttpRequest& checked) {
+  HttpResponse response;
+  auto status = ReadStatus(req, checked);
+  if (!status.Ok()) return status.Err();
+  response.status = status.Value();
+  auto headers = ReadHeaders(req, checked);
+  if (!headers.Ok()) return headers.Err();
+  response.headers = std::move(headers).Value();
+  if (request.method == "HEAD") return response;
+  // Refuse early when Content-Length already says too much, as the curl transport does.
+  const std::string* length_header = response.Header("content-length");
+  const auto content_length =
+      length_header == nullptr ? std::nullopt : ParseContentLength(*length_header);
+  if (content_length && *content_length > request.max_response_bytes) {
+    return Fail(checked, ErrorKind::kTooLarge, BodyTooLargeText(request.max_response_bytes));
+  }
+  auto body = ReadBody(req, request.max_response_bytes, checked);
+  if (!body.Ok()) return body.Err();
+  response.body = std::move(body).Value();
   if (content_length && response.body.size() < *content_length) {
-    return fail(ErrorKind::kUnavailable, "response body truncated (" +
-                                             std::to_string(response.body.size()) + " of " +
-                                             std::to_string(*content_length) + " bytes)");
+    return Fail(checked, ErrorKind::kUnavailable,
+                TruncatedBodyText(std::to_string(response.body.size()) + " of " +
+                                  std::to_string(*content_length) + " bytes"));
   }
   return response;
 }
+
+class WinHttpClient final : public HttpClient {
+ public:
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    auto checked = CheckHttpRequest(request, Clock::now());
+    if (!checked.Ok()) return checked.Err();
+    auto plan = Prepare(request, checked.Value());
+    if (!plan.Ok()) return plan.Err();
+    auto handles = Open(plan.Value(), checked.Value());
+    if (!handles.Ok()) return handles.Err();
+    HINTERNET req = handles.Value().request.get();
+    if (auto sent = Perform(req, request.body, plan.Value(), checked.Value()); !sent.Ok()) {
+      return sent.Err();
+    }
+    return Collect(req, request, checked.Value());
+  }
+};
 
 }  // namespace
 

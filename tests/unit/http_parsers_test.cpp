@@ -285,5 +285,59 @@ TEST(ParseWwwAuthenticate, RejectsOtherSchemesAndGarbage) {
   }
 }
 
+TEST(AddResponseHeaderLine, AsCurlHandsThemOver) {
+  HttpHeaders headers;
+  for (const char* line : {"HTTP/1.1 100 Continue\r\n", "\r\n", "HTTP/1.1 200 OK\r\n",
+                           "Content-Type:  application/json \r\n", "X-Folded: a\r\n", "\t b \r\n",
+                           " \r\n", "no colon here\r\n", ": no name\r\n", "X-Empty:\r\n", "\r\n"}) {
+    AddResponseHeaderLine(headers, line);
+  }
+  const HttpHeaders expected = {
+      {"Content-Type", "application/json"}, {"X-Folded", "a b"}, {"X-Empty", ""}};
+  EXPECT_EQ(headers, expected);
+}
+
+TEST(AddResponseHeaderLine, AStatusLineStartsOver) {
+  HttpHeaders headers = {{"X-Interim", "1"}};
+  AddResponseHeaderLine(headers, "HTTP/2 200");
+  EXPECT_TRUE(headers.empty());
+  AddResponseHeaderLine(headers, " folded onto nothing");
+  EXPECT_TRUE(headers.empty());
+}
+
+TEST(ParseResponseHeaderBlock, AsWinHttpReturnsIt) {
+  const struct {
+    const char* raw;
+    HttpHeaders expected;
+  } cases[] = {
+      {"", {}},
+      {"HTTP/1.1 204 No Content\r\n\r\n", {}},
+      {"HTTP/1.1 200 OK\r\nA: 1\r\nB:2\r\n\r\n", {{"A", "1"}, {"B", "2"}}},
+      {"HTTP/1.1 200 OK\r\nA: 1\r\n  more\r\nA: 2", {{"A", "1 more"}, {"A", "2"}}},
+      {"HTTP/1.1 200 OK\r\nbroken\r\n:x\r\nC: 3\r\n", {{"C", "3"}}},
+  };
+  for (const auto& c : cases) EXPECT_EQ(ParseResponseHeaderBlock(c.raw), c.expected) << c.raw;
+}
+
+TEST(ParseContentLength, DigitsOnly) {
+  const struct {
+    const char* value;
+    std::optional<unsigned long long> expected;
+  } cases[] = {
+      {"0", 0ULL},
+      {"1234", 1234ULL},
+      {"0000000000000000001", 1ULL},
+      {"9999999999999999999", 9999999999999999999ULL},
+      {"", std::nullopt},
+      {"10000000000000000000", std::nullopt},  // 20 digits
+      {"-1", std::nullopt},
+      {"+1", std::nullopt},
+      {"1 ", std::nullopt},
+      {"1,2", std::nullopt},
+      {"0x10", std::nullopt},
+  };
+  for (const auto& c : cases) EXPECT_EQ(ParseContentLength(c.value), c.expected) << c.value;
+}
+
 }  // namespace
 }  // namespace preflight
