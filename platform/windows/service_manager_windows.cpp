@@ -10,25 +10,6 @@
 #include "platform/windows/win32_util.h"
 
 namespace preflight {
-
-const char* ServiceStateName(ServiceState state) {
-  switch (state) {
-    case ServiceState::kActive:
-      return "active";
-    case ServiceState::kInactive:
-      return "inactive";
-    case ServiceState::kFailed:
-      return "failed";
-    case ServiceState::kActivating:
-      return "activating";
-    case ServiceState::kNotFound:
-      return "not-found";
-    case ServiceState::kUnknown:
-      return "unknown";
-  }
-  return "unknown";
-}
-
 namespace {
 
 using win32::UniqueServiceHandle;
