@@ -1,5 +1,6 @@
 #include "agent/render_text.h"
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 #include <vector>
@@ -13,6 +14,8 @@ constexpr std::size_t kWidth = 100;
 constexpr std::size_t kIdColumn = 24;
 // Where a group's text starts: right after "  WARN  ".
 constexpr std::size_t kGroupColumn = 8;
+// The fewest characters a first line keeps however long the id before it.
+constexpr std::size_t kMinLine = 20;
 
 std::string Str(const nlohmann::json& j, const char* key) {
   if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return {};
@@ -94,7 +97,7 @@ void RenderCheck(std::ostringstream& out, const Palette& p, const nlohmann::json
   std::string summary = Str(check, "summary");
   if (check.value("ignored", false)) summary += " (failure ignored by --ignore)";
   // An id longer than its column pushes the first line right: that line holds fewer words.
-  const std::size_t overflow = id.size() - kIdColumn;
+  const std::size_t overflow = std::min(id.size() - kIdColumn, kWidth - indent.size() - kMinLine);
   std::vector<std::string> lines = Wrap(summary, kWidth - indent.size() - overflow);
   if (overflow > 0 && lines.size() > 1) {
     std::string rest;
@@ -121,9 +124,10 @@ void RenderGroup(std::ostringstream& out, const Palette& p, const nlohmann::json
   const std::string status = Str(first, "status");
   const std::string indent(kGroupColumn, ' ');
   const std::size_t width = kWidth - indent.size();
-  const auto lines = Wrap(
-      std::to_string(group.members.size()) + " " + group.cause->group + " " + group.cause->summary,
-      width);
+  std::string headline =
+      std::to_string(group.members.size()) + " " + group.cause->group + " " + group.cause->summary;
+  if (first.value("ignored", false)) headline += " (failures ignored by --ignore)";
+  const auto lines = Wrap(headline, width);
   out << "  " << p.Paint(Label(status), StatusColour(status)) << "  " << lines[0] << "\n";
   for (std::size_t i = 1; i < lines.size(); ++i) out << indent << lines[i] << "\n";
   std::string ids;
