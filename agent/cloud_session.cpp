@@ -199,10 +199,10 @@ std::unique_ptr<CloudSession> CloudSession::Create(const Context& ctx, const Fil
         options.imds_endpoint.empty() ? std::string(kDefaultImdsEndpoint) : options.imds_endpoint);
     source = azure::MakeImdsTokenSource(*s->http_, imds, cloud.audience, client_id);
   } else if (m.kind == EnvironmentKind::kOther) {
+    // Why only: the checks say what to do (probes/azure/cloud_check_support.cpp).
     access.identity_error = NoIdentity(
-        "no Azure identity: the machine is outside Azure and no service principal is set; for "
-        "direct onboarding set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a "
-        "service principal with Security Reader on the designated subscription");
+        "the machine is outside Azure and AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+        "AZURE_CLIENT_SECRET name no service principal");
   } else {
     access.identity_error = NoIdentity(
         "no Azure identity: the metadata service did not answer, so no managed identity token "

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "agent/report.h"
+
 namespace preflight {
 namespace {
 
@@ -25,6 +27,7 @@ padding:.45rem .6rem;border-bottom:1px solid #ddd} th{background:#f4f4f4}
 .s-fail{background:#ffebe9;color:#c62828} .s-skip{background:#eee;color:#555}
 .fix{color:#444;font-size:.9rem;margin-top:.3rem} code{font-size:.85rem}
 details pre{white-space:pre-wrap;font-size:.8rem;background:#f6f8fa;padding:.5rem}
+ul.ids{margin:.3rem 0 0 0;padding-left:1.1rem}
 )";
 
 }  // namespace
@@ -56,6 +59,63 @@ std::string HtmlEscape(const std::string& text) {
   return out;
 }
 
+namespace {
+
+std::string Dump(const nlohmann::json& value) {
+  return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string StatusCell(const nlohmann::json& check) {
+  const std::string status = Str(check, "status");
+  return "<td><span class=\"s s-" + HtmlEscape(status) + "\">" + HtmlEscape(status) + "</span>" +
+         (check.value("ignored", false) ? " (ignored)" : "") + "</td>";
+}
+
+void RenderCheckRow(std::ostringstream& out, const nlohmann::json& check) {
+  const std::string status = Str(check, "status");
+  out << "<tr>" << StatusCell(check) << "<td><code>" << HtmlEscape(Str(check, "id"))
+      << "</code><br>" << HtmlEscape(Str(check, "title")) << "</td><td>"
+      << HtmlEscape(Str(check, "summary"));
+  const std::string remediation = Str(check, "remediation");
+  if (!remediation.empty() && status != "pass") {
+    out << "<div class=\"fix\">" << HtmlEscape(remediation) << "</div>";
+  }
+  const nlohmann::json evidence = check.value("evidence", nlohmann::json::object());
+  if (!evidence.empty()) {
+    out << "<details><summary>evidence</summary><pre>" << HtmlEscape(Dump(evidence))
+        << "</pre></details>";
+  }
+  out << "</td></tr>\n";
+}
+
+// One row for the checks that share a cause: the cause and its remediation once, every check's
+// own summary and evidence folded below.
+void RenderGroupRow(std::ostringstream& out, const nlohmann::json& checks,
+                    const CheckGroup& group) {
+  const nlohmann::json& first = checks[group.members.front()];
+  out << "<tr>" << StatusCell(first) << "<td>" << group.members.size() << " "
+      << HtmlEscape(group.cause->group) << ":<ul class=\"ids\">";
+  for (const std::size_t member : group.members) {
+    out << "<li><code>" << HtmlEscape(Str(checks[member], "id")) << "</code></li>";
+  }
+  out << "</ul></td><td>" << group.members.size() << " " << HtmlEscape(group.cause->group) << " "
+      << HtmlEscape(group.cause->summary);
+  if (!group.cause->remediation.empty()) {
+    out << "<div class=\"fix\">" << HtmlEscape(group.cause->remediation) << "</div>";
+  }
+  out << "<details><summary>each check</summary>";
+  for (const std::size_t member : group.members) {
+    const nlohmann::json& check = checks[member];
+    out << "<p><code>" << HtmlEscape(Str(check, "id")) << "</code> "
+        << HtmlEscape(Str(check, "title")) << ": " << HtmlEscape(Str(check, "summary"))
+        << "</p><pre>" << HtmlEscape(Dump(check.value("evidence", nlohmann::json::object())))
+        << "</pre>";
+  }
+  out << "</details></td></tr>\n";
+}
+
+}  // namespace
+
 std::string RenderHtml(const nlohmann::json& report) {
   const auto e = [](const std::string& s) { return HtmlEscape(s); };
   const nlohmann::json host = report.value("host", nlohmann::json::object());
@@ -72,27 +132,16 @@ std::string RenderHtml(const nlohmann::json& report) {
       << e(Str(report.value("agent", nlohmann::json::object()), "version")) << "</p>\n";
   out << "<p><span class=\"verdict v-" << e(verdict) << "\">" << e(verdict) << "</span></p>\n";
   out << "<table><thead><tr><th>Status</th><th>Check</th><th>Finding</th></tr></thead><tbody>\n";
-  for (const auto& check : report.value("checks", nlohmann::json::array())) {
-    const std::string status = Str(check, "status");
-    out << "<tr><td><span class=\"s s-" << e(status) << "\">" << e(status) << "</span>"
-        << (check.value("ignored", false) ? " (ignored)" : "") << "</td><td><code>"
-        << e(Str(check, "id")) << "</code><br>" << e(Str(check, "title")) << "</td><td>"
-        << e(Str(check, "summary"));
-    const std::string remediation = Str(check, "remediation");
-    if (!remediation.empty() && status != "pass") {
-      out << "<div class=\"fix\">" << e(remediation) << "</div>";
+  const nlohmann::json checks = report.value("checks", nlohmann::json::array());
+  for (const CheckGroup& group : GroupChecks(checks)) {
+    if (group.cause) {
+      RenderGroupRow(out, checks, group);
+    } else {
+      RenderCheckRow(out, checks[group.members.front()]);
     }
-    const nlohmann::json evidence = check.value("evidence", nlohmann::json::object());
-    if (!evidence.empty()) {
-      out << "<details><summary>evidence</summary><pre>"
-          << e(evidence.dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
-          << "</pre></details>";
-    }
-    out << "</td></tr>\n";
   }
   out << "</tbody></table>\n";
-  out << "<details><summary>Full JSON report</summary><pre>"
-      << e(report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
+  out << "<details><summary>Full JSON report</summary><pre>" << e(Dump(report))
       << "</pre></details>\n</body></html>\n";
   return out.str();
 }

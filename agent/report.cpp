@@ -1,6 +1,7 @@
 #include "agent/report.h"
 
 #include <ctime>
+#include <map>
 
 namespace preflight {
 namespace {
@@ -72,6 +73,33 @@ void CompleteCloudSection(nlohmann::json& cloud) {
   if (!cloud.contains("errors") || !cloud["errors"].is_array()) {
     cloud["errors"] = nlohmann::json::array();
   }
+}
+
+std::vector<CheckGroup> GroupChecks(const nlohmann::json& checks) {
+  std::vector<CheckGroup> groups;
+  if (!checks.is_array()) return groups;
+  std::map<std::string, std::size_t> group_of;  // status + cause -> index in groups
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const nlohmann::json& check = checks[i];
+    const nlohmann::json evidence =
+        check.is_object() ? check.value("evidence", nlohmann::json()) : nlohmann::json();
+    const std::optional<SharedCause> cause = CauseIn(evidence);
+    if (!cause) {
+      groups.push_back(CheckGroup{{i}, std::nullopt});
+      continue;
+    }
+    const std::string key = check.value("status", "") + "\n" +
+                            (check.value("ignored", false) ? "ignored" : "") + "\n" +
+                            evidence["cause"].dump();
+    const auto [it, added] = group_of.emplace(key, groups.size());
+    if (added) {
+      groups.push_back(CheckGroup{{i}, std::nullopt});
+    } else {
+      groups[it->second].members.push_back(i);
+      groups[it->second].cause = cause;
+    }
+  }
+  return groups;
 }
 
 std::string FormatRfc3339(std::chrono::system_clock::time_point time) {

@@ -1,12 +1,15 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "agent/runner.h"
+#include "probes/common/shared_cause.h"
 
 namespace preflight {
 
@@ -39,6 +42,16 @@ void DeepMerge(nlohmann::json& target, const nlohmann::json& patch);
 // The report's `cloud` section (DESIGN.md): null stays null (offline, or no cloud check ran); an
 // object gets every field, null when no check learned it, and an `errors` array.
 void CompleteCloudSection(nlohmann::json& cloud);
+
+// The checks of a report as the text and HTML reports show them: one entry per check, except that
+// checks with the same status that carry the same SharedCause (probes/common/shared_cause.h) are
+// one entry, at the place of the first of them, so that the cause and its remediation are said
+// once. A cause only one check carries makes no group. The JSON report lists every check.
+struct CheckGroup {
+  std::vector<std::size_t> members;  // indexes into report.checks, in report order
+  std::optional<SharedCause> cause;  // set when the entry groups two or more checks
+};
+std::vector<CheckGroup> GroupChecks(const nlohmann::json& checks);
 
 // "2026-11-28T16:01:28.123Z"
 std::string FormatRfc3339(std::chrono::system_clock::time_point time);

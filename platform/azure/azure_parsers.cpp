@@ -139,7 +139,7 @@ Result<MachineIdentity> ParseInstanceMetadata(std::string_view body, Environment
 }
 
 Result<AccessToken> ParseTokenResponse(std::string_view body,
-                                       std::chrono::system_clock::time_point now) {
+                                       std::chrono::system_clock::time_point received_at) {
   const json doc = ParseJson(body);
   if (doc.is_discarded() || !doc.is_object()) {
     return MakeError(ErrorKind::kInvalid, "the token response is not a JSON object");
@@ -150,7 +150,16 @@ Result<AccessToken> ParseTokenResponse(std::string_view body,
   }
   AccessToken out;
   out.token = token->get<std::string>();
-  const auto now_seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+  if (const auto in = doc.find("expires_in"); in != doc.end()) {
+    if (const auto seconds = Integer(*in);
+        seconds && *seconds >= 0 && *seconds <= kMaxTokenLifetimeSeconds) {
+      out.lifetime = std::chrono::seconds(*seconds);
+      out.expires_on = received_at + *out.lifetime;
+      return out;
+    }
+  }
+  const auto now_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(received_at.time_since_epoch());
   if (const auto on = doc.find("expires_on"); on != doc.end()) {
     if (const auto epoch = Integer(*on);
         epoch && *epoch > 0 && *epoch - now_seconds.count() <= kMaxTokenLifetimeSeconds) {
@@ -158,14 +167,7 @@ Result<AccessToken> ParseTokenResponse(std::string_view body,
       return out;
     }
   }
-  if (const auto in = doc.find("expires_in"); in != doc.end()) {
-    if (const auto seconds = Integer(*in);
-        seconds && *seconds >= 0 && *seconds <= kMaxTokenLifetimeSeconds) {
-      out.expires_on = now + std::chrono::seconds(*seconds);
-      return out;
-    }
-  }
-  return MakeError(ErrorKind::kInvalid, "the token response has no usable expires_on/expires_in");
+  return MakeError(ErrorKind::kInvalid, "the token response has no usable expires_in/expires_on");
 }
 
 std::string DescribeOAuthError(std::string_view body) {

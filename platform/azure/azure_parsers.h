@@ -41,14 +41,23 @@ Result<MachineIdentity> ParseInstanceMetadata(std::string_view body, Environment
 // A bearer token and when it stops being valid.
 struct AccessToken {
   std::string token;
+  // On the local clock: received_at + expires_in when the issuer gave expires_in, else the
+  // issuer's expires_on.
   std::chrono::system_clock::time_point expires_on;
+  // expires_in as the issuer gave it; nullopt when it gave only expires_on.
+  std::optional<std::chrono::seconds> lifetime;
 };
 
 // IMDS / HIMDS (`expires_on` epoch seconds as a string, `expires_in` a string) or Entra v2
-// (`expires_in` a number) token JSON. `expires_on` wins when it is a plain number; else
-// now + expires_in. Error messages never quote the body (it holds the token).
+// (`expires_in` a number) token JSON; `received_at` is when the answer arrived, on the local
+// clock. `expires_in` wins: it is relative, so it holds whatever the skew between this machine's
+// clock and the issuer's, while `expires_on` is the issuer's clock and may already be past here.
+// MSAL reads IMDS the same way (AzureAD/microsoft-authentication-library-for-python,
+// msal/managed_identity.py: the IMDS payload is normalised to expires_in, and the cache stores
+// now + expires_in). `expires_on` is used only without `expires_in`. Error messages never quote
+// the body (it holds the token).
 Result<AccessToken> ParseTokenResponse(std::string_view body,
-                                       std::chrono::system_clock::time_point now);
+                                       std::chrono::system_clock::time_point received_at);
 
 // An OAuth error body `{"error":"invalid_request","error_description":"..."}` (IMDS, HIMDS,
 // Entra): "invalid_request: Identity not found", cut to the first line of the description and

@@ -270,7 +270,11 @@ TokenOutcome CachingCredential::GetToken(Clock::time_point deadline) {
   }
   ++fetches_;
   TokenOutcome outcome = source_->Fetch(deadline);
-  if (outcome.token) cached_ = outcome.token;
+  if (!outcome.token) return outcome;
+  // A relative lifetime counts from when the token arrived, on this cache's clock (the one it
+  // is compared with); the issuer's absolute expires_on is used only when it gave nothing else.
+  if (outcome.token->lifetime) outcome.token->expires_on = now_() + *outcome.token->lifetime;
+  cached_ = outcome.token;
   return outcome;
 }
 

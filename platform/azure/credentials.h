@@ -51,8 +51,10 @@ class TokenSource {
 };
 
 // A TokenSource behind a cache: one token is fetched and shared by all threads until
-// kTokenRefreshMargin before it expires. Concurrent callers wait for one fetch rather than each
-// fetching. Failures are not cached (the next caller tries again).
+// kTokenRefreshMargin before it expires, counted from when it arrived when the issuer said
+// expires_in (azure_parsers.h, ParseTokenResponse), so a clock that disagrees with the issuer's
+// does not make every call fetch a new token. Concurrent callers wait for one fetch rather than
+// each fetching. Failures are not cached (the next caller tries again).
 class CachingCredential {
  public:
   explicit CachingCredential(std::unique_ptr<TokenSource> source,

@@ -21,6 +21,22 @@ PricingRead ReadVmPricing(azure::ArmClient& arm, std::string_view scope) {
   return read;
 }
 
+PlanRead ReadEffectivePlan(azure::ArmClient& arm, const std::string& subscription,
+                           const std::string& resource_id) {
+  PlanRead read;
+  if (!subscription.empty()) {
+    PricingRead at_sub = ReadVmPricing(arm, "/subscriptions/" + subscription);
+    read.plan.subscription = std::move(at_sub.pricing);
+    read.subscription_error = std::move(at_sub.error);
+  }
+  if (!resource_id.empty()) {
+    PricingRead at_machine = ReadVmPricing(arm, resource_id);
+    read.plan.machine = std::move(at_machine.pricing);
+    read.machine_error = std::move(at_machine.error);
+  }
+  return read;
+}
+
 ExtensionRead ReadMachineExtension(azure::ArmClient& arm, const std::string& resource_id,
                                    const std::string& name) {
   ExtensionRead read;

@@ -10,6 +10,7 @@
 
 #include "platform/azure/cloud.h"
 #include "probes/azure/defender_parsers.h"
+#include "probes/azure/effective_plan.h"
 #include "probes/azure/extension_parser.h"
 
 namespace preflight::cloud {
@@ -22,6 +23,18 @@ struct PricingRead {
 // GET {scope}/providers/Microsoft.Security/pricings/VirtualMachines (2024-01-01); scope is
 // "/subscriptions/{s}" or a machine's resource id (azure.md section 4a).
 PricingRead ReadVmPricing(azure::ArmClient& arm, std::string_view scope);
+
+struct PlanRead {
+  EffectivePlan plan;
+  std::optional<azure::ArmError> subscription_error;  // the subscription's pricing failed
+  std::optional<azure::ArmError> machine_error;       // the machine's pricing failed
+};
+
+// The plan that applies to the machine (effective_plan.h): the pricing of `subscription` and of
+// the machine `resource_id`; an empty one is not asked (a server outside Azure has no resource
+// id; direct onboarding names only the designated subscription).
+PlanRead ReadEffectivePlan(azure::ArmClient& arm, const std::string& subscription,
+                           const std::string& resource_id);
 
 struct ExtensionRead {
   std::optional<ArmExtension> extension;  // set when ARM returned it

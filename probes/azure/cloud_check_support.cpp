@@ -2,6 +2,7 @@
 
 #include "platform/system_info.h"
 #include "probes/azure/json_fields.h"
+#include "probes/common/shared_cause.h"
 
 namespace preflight::cloud {
 namespace {
@@ -22,7 +23,29 @@ std::string Identity(const azure::CloudAccess& cloud) {
 
 std::string Scope(const azure::CloudAccess& cloud) {
   const std::string sub = SubscriptionOf(cloud);
-  return sub.empty() ? "the subscription" : "subscription " + sub;
+  if (!sub.empty()) return "subscription " + sub;
+  return cloud.machine.kind == azure::EnvironmentKind::kOther ? "the designated subscription"
+                                                              : "the subscription";
+}
+
+// What gives each kind of machine an identity ARM accepts (reference/azure.md sections 1.9, 2
+// and DESIGN.md's AZURE_* conventions), and the role that identity needs.
+std::string IdentityRemedy(const azure::CloudAccess& cloud) {
+  const std::string role = "the Security Reader role on " + Scope(cloud);
+  switch (cloud.machine.kind) {
+    case azure::EnvironmentKind::kAzureVm:
+      return "Assign the VM a managed identity (system-assigned, or a user-assigned one named by "
+             "AZURE_CLIENT_ID) and grant it " +
+             role + " (Reader on the VM for its extensions).";
+    case azure::EnvironmentKind::kAzureArc:
+      return "Check the Arc agent (azcmagent show) and grant the Arc machine's identity " + role +
+             " (Reader on the machine for its extensions).";
+    case azure::EnvironmentKind::kOther:
+      break;
+  }
+  return "Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal "
+         "and grant it " +
+         role + ".";
 }
 
 }  // namespace
@@ -33,16 +56,18 @@ std::string OneLine(std::string_view text, std::size_t max) {
   return line;
 }
 
+CheckResult WithoutCloud(const Context& ctx) {
+  CheckResult result;
+  result.status = Status::kSkip;
+  result.summary = ctx.offline ? "Not checked: offline (--offline), Azure is not asked."
+                               : "Not checked: Azure was not consulted in this run.";
+  result.evidence = {{"reason", ctx.offline ? "offline" : "no_cloud_access"}};
+  return result;
+}
+
 std::optional<CheckResult> WithoutArm(const Context& ctx, std::string_view check_id,
                                       std::string_view what) {
-  CheckResult result;
-  if (ctx.offline || ctx.cloud == nullptr) {
-    result.status = Status::kSkip;
-    result.summary = ctx.offline ? "Not checked: offline (--offline), Azure is not asked."
-                                 : "Not checked: Azure was not consulted in this run.";
-    result.evidence = {{"reason", ctx.offline ? "offline" : "no_cloud_access"}};
-    return result;
-  }
+  if (ctx.offline || ctx.cloud == nullptr) return WithoutCloud(ctx);
   if (ctx.cloud->arm != nullptr) return std::nullopt;
   azure::ArmError error;
   if (ctx.cloud->identity_error) {
@@ -51,19 +76,17 @@ std::optional<CheckResult> WithoutArm(const Context& ctx, std::string_view check
     error.message = "no Azure identity is available";
   }
   if (error.code.empty()) error.code = std::string(azure::kNoIdentity);
+  const std::string why =
+      "no Azure identity to ask Azure Resource Manager with (" + OneLine(error.message) + ").";
+  CheckResult result;
   result.status = Status::kWarn;
-  result.summary = "Could not learn " + std::string(what) +
-                   ": no Azure identity to ask Azure "
-                   "Resource Manager with (" +
-                   OneLine(error.message) + ").";
-  result.remediation =
-      "Give the machine an identity Azure accepts (a system-assigned managed identity on an Azure "
-      "VM, the Arc agent's identity, or a service principal in AZURE_TENANT_ID / AZURE_CLIENT_ID "
-      "/ AZURE_CLIENT_SECRET) and grant it the Security Reader role on " +
-      Scope(*ctx.cloud) + " (Reader on the machine for its extensions).";
+  result.summary = "Could not learn " + std::string(what) + ": " + why;
+  result.remediation = IdentityRemedy(*ctx.cloud);
   const Json entry = ErrorEntry(check_id, error);
   result.evidence = {{"reason", "no_identity"}, {"errors", Json::array({entry})}};
   result.report = {{"cloud", {{"errors", Json::array({entry})}}}};
+  AttachCause(result, SharedCause{std::string(kNoIdentityCause), "cloud checks",
+                                  "could not run: " + why, result.remediation});
   return result;
 }
 

@@ -27,9 +27,18 @@ inline constexpr std::string_view kSubAssessmentsApi = "2019-01-01-preview";
 inline constexpr std::string_view kComputeApi = "2024-07-01";
 inline constexpr std::string_view kHybridComputeApi = "2024-07-10";
 
-// The result of a check that cannot ask ARM: skip when offline or when the cloud layer did not
-// run; warn when no identity could be had, with the reason, the role to grant, and an entry of
-// cloud.errors. nullopt when ARM can be asked.
+// The id of the SharedCause (probes/common/shared_cause.h) of every cloud check that has no
+// identity to ask ARM with.
+inline constexpr std::string_view kNoIdentityCause = "azure.no_identity";
+// ... and of every check that reads the machine's Azure resource, on a server outside Azure.
+inline constexpr std::string_view kOutsideAzureCause = "azure.outside_azure";
+
+// The skip of a cloud check when offline (--offline) or when the cloud layer did not run.
+CheckResult WithoutCloud(const Context& ctx);
+
+// The result of a check that cannot ask ARM: WithoutCloud when offline or without the cloud
+// layer; a warning when no identity could be had, with the reason, the role to grant, an entry of
+// cloud.errors and the kNoIdentityCause shared cause. nullopt when ARM can be asked.
 std::optional<CheckResult> WithoutArm(const Context& ctx, std::string_view check_id,
                                       std::string_view what);
 

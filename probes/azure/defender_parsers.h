@@ -15,7 +15,10 @@
 
 namespace preflight {
 
-// pricings/VirtualMachines, 2024-01-01, at subscription or resource scope (azure.md 4a).
+// pricings/VirtualMachines, 2024-01-01, at subscription or resource scope (azure.md 4a); shape of
+// pricings.json 2024-01-01 and its examples GetPricingByNameVirtualMachines_example.json,
+// GetResourcePricingByNameVirtualMachines_example.json and
+// PutResourcePricingByNameVirtualMachines_example.json (Azure/azure-rest-api-specs, read 2026-12).
 struct PricingInfo {
   bool valid = false;
   std::string error;
@@ -41,7 +44,8 @@ PricingInfo ParsePricing(const nlohmann::json& body);
 // or unparsable text.
 bool DurationPositive(std::string_view iso8601);
 
-// settings, 2022-05-01 (azure.md 4b): `properties.enabled` is a JSON boolean.
+// settings, 2022-05-01 (azure.md 4b; settings.json 2022-05-01 and
+// examples/Settings/GetSettings_example.json): `properties.enabled` is a JSON boolean.
 struct SettingInfo {
   std::string name;
   std::string kind;
@@ -58,7 +62,8 @@ struct SettingsList {
 // A list body {"value": [setting, ...]}.
 SettingsList ParseSettingsList(const nlohmann::json& body);
 
-// serverVulnerabilityAssessmentsSettings/azureServersSetting, 2023-05-01 (azure.md 4c).
+// serverVulnerabilityAssessmentsSettings/azureServersSetting, 2023-05-01 (azure.md 4c;
+// GetServerVulnerabilityAssessmentsSetting_example.json of that version, read 2026-12).
 struct VaSetting {
   bool valid = false;
   std::string error;

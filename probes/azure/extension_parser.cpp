@@ -99,11 +99,12 @@ std::string ArmExtension::WorstLevel() const {
   return worst;
 }
 
-std::string ArmExtension::LatestTime() const {
+std::string ArmExtension::SucceededAt() const {
+  if (!EqualsIgnoreCase(provisioning_state, "Succeeded")) return {};
   std::string latest;
   // RFC 3339 times in the same zone compare as text; ARM reports UTC.
   for (const ArmInstanceStatus& s : statuses) {
-    if (s.time > latest) latest = s.time;
+    if (s.level == "Info" && s.time > latest) latest = s.time;
   }
   return latest;
 }

@@ -1,8 +1,10 @@
 #pragma once
 
 // Pure parser of the MDE.Linux / MDE.Windows extension as ARM returns it (reference/azure.md
-// section 5): the Compute shape (2024-07-01, `$expand=instanceView`, instanceView.statuses[]) and
-// the HybridCompute (Arc) shape (2024-07-10, one instanceView.status object, level "Information").
+// section 5): the Compute shape (2024-07-01, `$expand=instanceView`, instanceView.statuses[];
+// examples/virtualMachineExamples/VirtualMachineExtension_Get_MaximumSet_Gen.json) and the
+// HybridCompute (Arc) shape (2024-07-10, one instanceView.status object, level "Information";
+// examples/extension/Extension_Get.json). Azure/azure-rest-api-specs, read 2026-12.
 
 #include <optional>
 #include <string>
@@ -35,8 +37,14 @@ struct ArmExtension {
 
   // The worst level among statuses and substatuses: "Error", "Warning", "Info", or empty.
   std::string WorstLevel() const;
-  // The latest status time, or empty.
-  std::string LatestTime() const;
+  // When the extension last reported success: the latest time of its statuses at level Info
+  // (the VM's instanceView.statuses[], e.g. "ProvisioningState/succeeded"; Arc's one
+  // instanceView.status, "success"), only when provisioningState is Succeeded; empty otherwise.
+  // A status's time is when the handler last reported, whatever the state: an extension still
+  // Creating carries the time of its last report too (VirtualMachineExtension_Get_MaximumSet_Gen,
+  // 2024-07-01: provisioningState Creating, status time 2021-11-30), so it says nothing about when
+  // MDE was onboarded. Substatuses are the handler's own messages and are not read.
+  std::string SucceededAt() const;
 };
 
 ArmExtension ParseArmExtension(const nlohmann::json& body);

@@ -2,7 +2,15 @@
 
 // Pure parsers of Defender for Cloud assessments (2021-06-01) and sub-assessments
 // (2019-01-01-preview) for "Machines should have vulnerability findings resolved", and of the
-// times ARM reports (reference/azure.md section 4f).
+// times ARM reports (reference/azure.md section 4f). Shapes: assessments.json 2021-06-01 and its
+// examples/Assessments/GetAssessment_example.json; subAssessments 2019-01-01-preview and
+// examples/SubAssessments/GetSubAssessment_example.json (Azure/azure-rest-api-specs, read
+// 2026-12; copies in tests/data/azure-specs). The MDVM fields of additionalData (softwareVendor,
+// cve[].severity, cvssScore, hasPublicExploit) are the CVE Dashboard workbook's (MDC repo, v1.6
+// 2024-06-10), not the spec's. Microsoft deprecated these grouped recommendations on 2026-07-31
+// (learn.microsoft.com/azure/defender-for-cloud/transition-grouped-individual-recommendations):
+// the individual recommendations that replace them have another shape (category SoftwareUpdate,
+// additionalData.CvesDetails) that this parser does not read.
 
 #include <chrono>
 #include <cstddef>

@@ -1,8 +1,22 @@
 #pragma once
 
-#include "probes/check.h"
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "probes/azure/cloud_check.h"
 
 namespace preflight {
+
+// The two organisation ids azure.org_match compares, in lower case.
+struct OrgMatchFacts {
+  std::string local;   // the one MDE on this machine is onboarded to
+  std::string tenant;  // the one in the tenant's onboarding package; empty when not found
+};
+
+enum class OrgMatchVerdict { kUnknown, kMatch, kMismatch };
+
+OrgMatchVerdict DecideOrgMatch(const OrgMatchFacts& facts);
 
 // azure.org_match: whether the MDE organisation this machine is onboarded to is the one of the
 // subscription's tenant, read from the tenant's onboarding package (mdeOnboardings/default,
@@ -10,11 +24,17 @@ namespace preflight {
 // for Cloud, so a mismatch fails. Its own check because it needs MDE to be onboarded locally,
 // reads a different API, and its remedy (offboard, then onboard again) is unlike the
 // integration's. Fills cloud.tenant_org_id and cloud.org_id_match.
-class OrgMatchCheck final : public Check {
+class OrgMatchCheck final : public cloud::CloudCheck {
  public:
   std::string_view Id() const override { return "azure.org_match"; }
   std::string_view Title() const override { return "MDE organisation matches the tenant"; }
-  CheckResult Run(const Context& ctx) const override;
+
+ private:
+  std::string_view Subject() const override { return "the tenant's MDE organisation"; }
+  std::string_view Fallback() const override { return "The tenant's MDE organisation was read."; }
+  std::optional<CheckResult> NotApplicable(const Context& ctx) const override;
+  std::optional<CheckResult> Unprepared(const Context& ctx) const override;
+  void Examine(cloud::CloudRun& run) const override;
 };
 
 }  // namespace preflight

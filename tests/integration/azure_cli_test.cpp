@@ -48,6 +48,52 @@ TEST(AzureCli, OutsideAzureTheEnvironmentIsOtherWithoutAnyProbe) {
   EXPECT_EQ(environment["identity_error"]["code"], "NoIdentity");
 }
 
+std::size_t Count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// What a newcomer sees first: the whole text report of a machine outside Azure without an
+// identity fits a 40 x 100 terminal, and says why the cloud checks could not run once.
+TEST(AzureCli, OutsideAzureTheTextReportSaysTheCloudCauseOnceIn40Lines) {
+  const std::vector<std::string> no_identity = {
+      "-u", "IDENTITY_ENDPOINT", "-u", "IMDS_ENDPOINT",       "-u",        "AZURE_TENANT_ID",
+      "-u", "AZURE_CLIENT_ID",   "-u", "AZURE_CLIENT_SECRET", "NO_COLOR=1"};
+  // A closed loopback port: no metadata service answers, whatever the machine's signs.
+  const std::vector<std::string> args = {"check", "--imds-endpoint", "http://127.0.0.1:1"};
+  const AgentRun run = RunAgent(args, no_identity);
+  ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.exit_code << run.err;
+  std::size_t lines = 0;
+  for (std::size_t start = 0; start < run.out.size(); ++lines) {
+    const std::size_t end = run.out.find('\n', start);
+    ASSERT_NE(end, std::string::npos) << "the report ends without a newline";
+    EXPECT_LE(end - start, 100U) << run.out.substr(start, end - start);
+    start = end + 1;
+  }
+  EXPECT_LE(lines, 40U) << run.out;
+  EXPECT_EQ(Count(run.out, "cloud checks could not run: no Azure identity"), 1U) << run.out;
+  EXPECT_EQ(Count(run.out, "Security Reader"), 1U) << run.out;
+  EXPECT_NE(run.out.find("azure.plan, azure.integration"), std::string::npos) << run.out;
+
+  // The JSON report of the same machine keeps every check whole, each with the shared cause.
+  std::vector<std::string> json_args = args;
+  json_args.insert(json_args.end(), {"--format", "json"});
+  const AgentRun json = RunAgent(json_args, no_identity);
+  ASSERT_FALSE(json.report.is_discarded()) << json.out << json.err;
+  EXPECT_EQ(SchemaViolations(json.report), "");
+  std::size_t with_cause = 0;
+  for (const auto& check : json.report["checks"]) {
+    const auto& evidence = check["evidence"];
+    if (!evidence.contains("cause") || evidence["cause"]["id"] != "azure.no_identity") continue;
+    ++with_cause;
+    EXPECT_EQ(check["status"], "warn");
+    EXPECT_NE(check["summary"].get<std::string>().find("no Azure identity"), std::string::npos);
+    EXPECT_NE(check["remediation"].get<std::string>().find("Security Reader"), std::string::npos);
+  }
+  EXPECT_GE(with_cause, 2U) << json.out;
+}
+
 TEST(AzureCli, OfflineLeavesTheCloudOut) {
   const AgentRun run = RunAgent({"check", "--format", "json", "--only", kOnly, "--offline"});
   ASSERT_FALSE(run.report.is_discarded()) << run.out << run.err;

@@ -110,6 +110,37 @@ TEST(CachingCredential, ReusesUntilFiveMinutesBeforeExpiry) {
   EXPECT_EQ(credential.fetches(), 2);
 }
 
+TEST(CachingCredential, ExpiresInHoldsWhenTheIssuersClockDisagrees) {
+  // The issuer's expires_on is two hours behind this machine's clock: already past here.
+  FakeHttpClient http;
+  http.Expect("GET", kImdsTokenUrl, {MakeHttpResponse(200, TokenJson("skewed", EpochIn(-2h)))});
+  auto now = SysClock::now();
+  CachingCredential credential(
+      MakeImdsTokenSource(http, kImds, "https://management.azure.com/", ""), [&] { return now; });
+  const auto never = std::chrono::steady_clock::time_point::max();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(credential.GetToken(never).token->token, "skewed");
+  now += 54min;  // expires_in 3599 s from receipt: 6 min left
+  EXPECT_EQ(credential.GetToken(never).token->token, "skewed");
+  EXPECT_EQ(credential.fetches(), 1);
+  now += 2min;  // 4 min left: refresh
+  credential.GetToken(never);
+  EXPECT_EQ(credential.fetches(), 2);
+}
+
+TEST(CachingCredential, ExpiresOnAloneIsTrustedAsItIs) {
+  // Without expires_in there is nothing else to go by: a past expires_on is not cached.
+  FakeHttpClient http;
+  http.Expect("GET", kImdsTokenUrl,
+              {MakeHttpResponse(200, R"({"access_token":"old","expires_on":")" +
+                                         std::to_string(EpochIn(-2h)) + R"("})")});
+  CachingCredential credential(
+      MakeImdsTokenSource(http, kImds, "https://management.azure.com/", ""));
+  const auto never = std::chrono::steady_clock::time_point::max();
+  credential.GetToken(never);
+  credential.GetToken(never);
+  EXPECT_EQ(credential.fetches(), 2);
+}
+
 TEST(CachingCredential, ConcurrentCallersShareOneFetch) {
   FakeHttpClient http;
   http.Expect("GET", kImdsTokenUrl, {MakeHttpResponse(200, TokenJson("shared", EpochIn(1h)))});

@@ -73,15 +73,30 @@ TEST(InstanceMetadata, RejectsWhatIsNotMetadata) {
   }
 }
 
-TEST(TokenResponse, ImdsStringNumbers) {
+TEST(TokenResponse, ImdsStringNumbersAndExpiresInWins) {
+  // expires_in counts from when the answer arrived, whatever the issuer's clock says in
+  // expires_on: here 10 minutes ahead of ours, and then 2 hours behind (already past).
+  for (const long long skew : {600LL, -7200LL}) {
+    SCOPED_TRACE(skew);
+    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1506480000));
+    const std::string expires_on = std::to_string(1506480000 + 3599 + skew);
+    auto t = ParseTokenResponse(
+        R"({"access_token":"eyJ0eXAi.x.y","refresh_token":"","expires_in":"3599","expires_on":")" +
+            expires_on + R"(","not_before":"1506480273","token_type":"Bearer"})",
+        now);
+    ASSERT_TRUE(t.Ok()) << t.Err().message;
+    EXPECT_EQ(t.Value().token, "eyJ0eXAi.x.y");
+    EXPECT_EQ(t.Value().expires_on, now + 3599s);
+    EXPECT_EQ(t.Value().lifetime, 3599s);
+  }
+}
+
+TEST(TokenResponse, ExpiresOnAloneIsTheIssuersTime) {
   const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1506480000));
-  auto t = ParseTokenResponse(
-      R"({"access_token":"eyJ0eXAi.x.y","refresh_token":"","expires_in":"3599",
-          "expires_on":"1506484173","not_before":"1506480273","token_type":"Bearer"})",
-      now);
+  auto t = ParseTokenResponse(R"({"access_token":"a","expires_on":"1506484173"})", now);
   ASSERT_TRUE(t.Ok()) << t.Err().message;
-  EXPECT_EQ(t.Value().token, "eyJ0eXAi.x.y");
   EXPECT_EQ(t.Value().expires_on.time_since_epoch(), std::chrono::seconds(1506484173));
+  EXPECT_FALSE(t.Value().lifetime.has_value());
 }
 
 TEST(TokenResponse, EntraNumberExpiresIn) {

@@ -66,9 +66,14 @@ TEST(CloudChecks, OfflineSkipsWithoutAskingAzure) {
 }
 
 TEST(CloudChecks, NoIdentityWarnsWithTheReasonAndTheRole) {
+  nlohmann::json first_cause;
   for (const auto& check : AllCloudChecks()) {
     SCOPED_TRACE(std::string(check->Id()));
     CloudWorld world;
+    // MDE onboarded here, so that azure.org_match has something to compare.
+    world.fs.AddFile(
+        "/etc/opt/microsoft/mdatp/mdatp_onboard.json",
+        R"({"onboardingInfo": {"body": {"orgId": ")" + std::string(shapes::kOrgId) + R"("}}})");
     world.access.arm = nullptr;
     world.access.identity_error = azure::ArmError{
         400, std::string(azure::kNoIdentity),
@@ -84,7 +89,34 @@ TEST(CloudChecks, NoIdentityWarnsWithTheReasonAndTheRole) {
     EXPECT_EQ(error.at("check"), check->Id());
     EXPECT_EQ(error.at("code"), "NoIdentity");
     EXPECT_TRUE(error.at("request_id").is_null());
+    // One cause, the same for every cloud check, so that a report can say it once.
+    const nlohmann::json& cause = r.evidence.at("cause");
+    EXPECT_EQ(cause.at("id"), "azure.no_identity");
+    EXPECT_TRUE(Contains(cause.at("summary"), "No identity has been assigned")) << cause;
+    EXPECT_EQ(cause.at("remediation"), r.remediation);
+    if (first_cause.is_null()) first_cause = cause;
+    EXPECT_EQ(cause, first_cause);
   }
+}
+
+TEST(CloudChecks, NotApplicableOutsideAzureBeforeAnyIdentityIsNeeded) {
+  // Outside Azure there is no extension and no assessment to read, identity or not: both say so
+  // with one shared cause; azure.org_match has nothing to compare without a local organisation.
+  nlohmann::json causes = nlohmann::json::array();
+  for (const Check* check : std::initializer_list<const Check*>{
+           new ExtensionCheck(), new VulnerabilityFindingsCheck(), new OrgMatchCheck()}) {
+    std::unique_ptr<const Check> owned(check);
+    SCOPED_TRACE(std::string(check->Id()));
+    CloudWorld world(azure::EnvironmentKind::kOther);
+    world.access.arm = nullptr;
+    const CheckResult r = check->Run(world.Ctx());
+    EXPECT_EQ(r.status, Status::kSkip) << r.summary;
+    EXPECT_FALSE(r.evidence.at("reason") == "no_identity");
+    if (r.evidence.contains("cause")) causes.push_back(r.evidence.at("cause"));
+  }
+  ASSERT_EQ(causes.size(), 2U);
+  EXPECT_EQ(causes[0].at("id"), "azure.outside_azure");
+  EXPECT_EQ(causes[0], causes[1]);
 }
 
 TEST(CloudChecks, TransportErrorsAreWarningsThatSayWhatCouldNotBeLearned) {
@@ -331,7 +363,8 @@ TEST(VulnerabilityAssessmentCheck, PlanOneHasNoMdvm) {
   unset.Plan(p1, p1);
   unset.arm.OnGet(kVa, "2023-05-01", ArmFail(404, "NotFound", shapes::VaNotFoundMessage()));
   const CheckResult u = VulnerabilityAssessmentCheck().Run(unset.Ctx());
-  EXPECT_TRUE(Contains(u.remediation, "Upgrade to Defender for Servers Plan 2")) << u.remediation;
+  EXPECT_TRUE(Contains(u.remediation, "Upgrade the subscription to Defender for Servers Plan 2"))
+      << u.remediation;
 }
 
 // ---- azure.direct_onboarding -----------------------------------------------------------

@@ -100,7 +100,9 @@ TEST(ParseArmExtension, VmAndArcShapes) {
   EXPECT_TRUE(vm.has_instance_view);
   EXPECT_EQ(vm.handler_version, "1.0.9.5");
   EXPECT_EQ(vm.WorstLevel(), "Info");
-  EXPECT_EQ(vm.LatestTime(), "2024-03-01T12:58:26.522Z");
+  EXPECT_EQ(vm.SucceededAt(), "2024-03-01T12:58:26.522Z");
+  // Only a Succeeded extension says when it succeeded.
+  EXPECT_EQ(ParseArmExtension(shapes::VmExtensionBody("Creating", {})).SucceededAt(), "");
 
   shapes::ExtStatus error;
   error.level = "Error";
@@ -110,6 +112,7 @@ TEST(ParseArmExtension, VmAndArcShapes) {
   EXPECT_EQ(arc.statuses[0].code, "failed");
   EXPECT_EQ(arc.WorstLevel(), "Error");
   EXPECT_EQ(ParseArmExtension(shapes::ArcExtensionBody("Succeeded", {})).statuses[0].level, "Info");
+  EXPECT_EQ(arc.SucceededAt(), "");
   EXPECT_FALSE(ParseArmExtension(Json{{"properties", Json::object()}}).valid);
   EXPECT_FALSE(ParseArmExtension(Json("x")).valid);
 }

@@ -161,3 +161,118 @@ TEST(RenderHtml, EscapesEverythingFromTheReport) {
 
 }  // namespace
 }  // namespace preflight
+
+namespace preflight {
+namespace {
+
+// A run that carries a shared cause, as the cloud checks do without an identity.
+CheckRun WithCause(const std::string& id, Status status, const SharedCause& cause) {
+  CheckRun run = MakeRun(id, status);
+  run.result.summary = "Could not learn " + id + ": no identity.";
+  run.result.remediation = cause.remediation;
+  AttachCause(run.result, cause);
+  return run;
+}
+
+const SharedCause kNoId{"azure.no_identity", "cloud checks", "could not run: no identity here.",
+                        "Give the machine an identity."};
+const SharedCause kOutside{"azure.outside_azure", "cloud checks", "do not apply: outside Azure.",
+                           ""};
+
+ReportInputs Mixed() {
+  return Inputs({MakeRun("linux.os", Status::kPass), WithCause("azure.plan", Status::kWarn, kNoId),
+                 WithCause("azure.extension", Status::kSkip, kOutside),
+                 MakeRun("mde.install", Status::kFail),
+                 WithCause("azure.integration", Status::kWarn, kNoId),
+                 WithCause("azure.vulnerability_findings", Status::kSkip, kOutside),
+                 WithCause("azure.org_match", Status::kWarn, kNoId),
+                 // Alone with its cause: no group.
+                 WithCause("azure.alone", Status::kWarn,
+                           {"azure.other", "cloud checks", "could not run: other.", "x"})});
+}
+
+std::size_t Count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+TEST(GroupChecks, SameCauseAndStatusIsOneEntryAtTheFirstPlace) {
+  const nlohmann::json report = BuildReport(Mixed());
+  const std::vector<CheckGroup> groups = GroupChecks(report.at("checks"));
+  ASSERT_EQ(groups.size(), 5U);
+  EXPECT_EQ(groups[0].members, std::vector<std::size_t>({0}));
+  EXPECT_FALSE(groups[0].cause.has_value());
+  EXPECT_EQ(groups[1].members, std::vector<std::size_t>({1, 4, 6}));
+  ASSERT_TRUE(groups[1].cause.has_value());
+  EXPECT_EQ(groups[1].cause->id, "azure.no_identity");
+  EXPECT_EQ(groups[2].members, std::vector<std::size_t>({2, 5}));
+  EXPECT_EQ(groups[3].members, std::vector<std::size_t>({3}));
+  EXPECT_EQ(groups[4].members, std::vector<std::size_t>({7}));
+  EXPECT_FALSE(groups[4].cause.has_value());  // a cause one check carries is no group
+
+  // The same cause with another status is another entry.
+  ReportInputs in = Mixed();
+  in.runs[4].result.status = Status::kFail;
+  EXPECT_EQ(GroupChecks(BuildReport(in).at("checks")).size(), 6U);
+}
+
+TEST(GroupChecks, TheJsonReportKeepsEveryCheckWhole) {
+  const nlohmann::json report = BuildReport(Mixed());
+  ASSERT_EQ(report.at("checks").size(), 8U);
+  const nlohmann::json& plan = report.at("checks")[1];
+  EXPECT_EQ(plan.at("id"), "azure.plan");
+  EXPECT_EQ(plan.at("summary"), "Could not learn azure.plan: no identity.");
+  EXPECT_EQ(plan.at("remediation"), "Give the machine an identity.");
+  EXPECT_EQ(plan.at("evidence").at("cause").at("id"), "azure.no_identity");
+  EXPECT_EQ(report.at("counts").at("warn"), 4);
+}
+
+TEST(RenderText, SaysASharedCauseOnceWithTheIdsOfItsChecks) {
+  const std::string text = RenderText(BuildReport(Mixed()), false);
+  EXPECT_EQ(Count(text, "Give the machine an identity."), 1U) << text;
+  EXPECT_EQ(Count(text, "no identity here"), 1U) << text;
+  EXPECT_NE(text.find("  WARN  3 cloud checks could not run: no identity here."), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("        azure.plan, azure.integration, azure.org_match\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  SKIP  2 cloud checks do not apply: outside Azure."), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("azure.extension, azure.vulnerability_findings"), std::string::npos);
+  // The check with a cause of its own is shown as any other.
+  EXPECT_NE(text.find("  WARN  azure.alone "), std::string::npos) << text;
+  EXPECT_NE(text.find("-> fix mde.install"), std::string::npos);
+  // The group comes where its first check was: after linux.os, before mde.install.
+  EXPECT_LT(text.find("linux.os"), text.find("3 cloud checks"));
+  EXPECT_LT(text.find("3 cloud checks"), text.find("mde.install"));
+  EXPECT_NE(text.find("Checks: 1 pass, 4 warn, 1 fail, 2 skip"), std::string::npos) << text;
+}
+
+TEST(RenderText, EveryLineFitsIn100Columns) {
+  ReportInputs in = Mixed();
+  in.runs.push_back(MakeRun("azure.a_check_id_longer_than_its_column", Status::kWarn));
+  in.runs.back().result.summary = std::string(400, 'x').replace(10, 1, " ");
+  for (std::size_t i = 20; i < 400; i += 9) in.runs.back().result.summary[i] = ' ';
+  const std::string text = RenderText(BuildReport(in), false);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    EXPECT_LE(end - start, 100U) << text.substr(start, end - start);
+    start = end + 1;
+  }
+}
+
+TEST(RenderHtml, OneRowForASharedCauseWithEveryCheckInside) {
+  const std::string html = RenderHtml(BuildReport(Mixed()));
+  EXPECT_EQ(Count(html, "<div class=\"fix\">Give the machine an identity.</div>"), 1U);
+  EXPECT_NE(html.find("3 cloud checks could not run: no identity here."), std::string::npos);
+  for (const char* id : {"azure.plan", "azure.integration", "azure.org_match"}) {
+    EXPECT_NE(html.find(std::string("<li><code>") + id + "</code></li>"), std::string::npos) << id;
+    // Each check's own summary stays reachable.
+    EXPECT_NE(html.find(std::string("Could not learn ") + id), std::string::npos) << id;
+  }
+}
+
+}  // namespace
+}  // namespace preflight
