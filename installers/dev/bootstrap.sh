@@ -3,7 +3,7 @@
 # runs a check on this machine or runs every test.
 #
 #   installers/dev/bootstrap.sh check   install, build, run `mde-preflight check` here
-#   installers/dev/bootstrap.sh test    install, build, run every test suite
+#   installers/dev/bootstrap.sh test    install, lint (.ci/lint), build, run every test suite
 #   installers/dev/bootstrap.sh windows-test
 #                                       cross-build for Windows, run its tests under Wine
 #                                       (installers/dev/windows-test.sh)
@@ -21,7 +21,7 @@ build_packages=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3
                 libcurl4-openssl-dev zlib1g-dev libgtest-dev libgmock-dev ccache)
 # Tests: the JSON Schema validator and the Azure emulator run on Debian's python3; unshare and
 # mount (util-linux) build the private mount namespace of the fanotify tests.
-test_packages=(python3 python3-jsonschema util-linux clang-format strace)
+test_packages=(python3 python3-jsonschema util-linux clang-format clang-tidy strace)
 
 log() { printf '\n== %s\n' "$*"; }
 
@@ -47,10 +47,13 @@ if command -v ccache >/dev/null 2>&1; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 
-configure_and_build() {
+configure() {
   log "configuring $build"
   cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
         "${launcher[@]}" "$@"
+}
+
+compile() {
   log "building with -j$jobs"
   cmake --build "$build" -j "$jobs"
 }
@@ -58,7 +61,8 @@ configure_and_build() {
 case "$mode" in
   check)
     install_packages "${build_packages[@]}"
-    configure_and_build -DBUILD_TESTING=OFF
+    configure -DBUILD_TESTING=OFF
+    compile
     log "running mde-preflight check"
     set +e
     "$build/agent/mde-preflight" check
@@ -70,8 +74,14 @@ case "$mode" in
     ;;
   test)
     install_packages "${build_packages[@]}" "${test_packages[@]}"
-    "$repo/.ci/lint"
-    configure_and_build -DBUILD_TESTING=ON
+    # clang-format needs only the sources; clang-tidy needs the compile database configure writes,
+    # and runs before the build so that a finding stops CI early.
+    log "clang-format"
+    "$repo/.ci/lint" format
+    configure -DBUILD_TESTING=ON
+    log "clang-tidy with -j$jobs"
+    JOBS=$jobs "$repo/.ci/lint" tidy "$build"
+    compile
     log "running the test suites"
     cd "$build"
     ctest --output-on-failure -j "$jobs" --timeout 300

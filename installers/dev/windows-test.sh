@@ -19,7 +19,8 @@ jobs=${JOBS:-2}
 # cross build uses (platform/windows/windows_deps.cmake); python3-jsonschema validates the report;
 # wixl builds the MSI and msitools' msiinfo reads it back.
 packages=(cmake ninja-build g++-mingw-w64-x86-64-posix wine wine64 libboost1.81-dev
-          nlohmann-json3-dev libspdlog-dev googletest python3 python3-jsonschema wixl msitools ccache)
+          nlohmann-json3-dev libspdlog-dev googletest python3 python3-jsonschema wixl msitools ccache
+          clang-tidy)
 
 log() { printf '\n== %s\n' "$*"; }
 now() { date +%s%N; }
@@ -62,6 +63,18 @@ cmake -S "$repo" -B "$build" -G Ninja -DBUILD_TESTING=ON "${launcher[@]}" \
       -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
 configure_s=$(since "$t")
 
+# clang-tidy for the Windows target over the units only this build compiles (platform/windows/,
+# agent/*_windows.cpp, ...) when the Linux build is configured (installers/dev/bootstrap.sh test
+# tidies the others), else over every product unit of this build (.ci/clang_tidy.py).
+log "clang-tidy with -j$jobs"
+t=$(now)
+linux_units=()
+if [ -f "$repo/build/compile_commands.json" ]; then
+  linux_units=(--except-units-of "$repo/build")
+fi
+JOBS=$jobs "$repo/.ci/lint" tidy "$build" "${linux_units[@]}"
+tidy_s=$(since "$t")
+
 log "building with -j$jobs"
 t=$(now)
 cmake --build "$build" -j "$jobs"
@@ -103,7 +116,8 @@ ctest_s=$(since "$t")
 # ctest's own summary line, e.g. "100% tests passed, 0 tests failed out of 152".
 summary=$(grep -E '^[0-9]+% tests passed' "$ctest_log" | tail -n 1)
 echo "windows-test: ${summary:-no ctest summary}"
-echo "windows-test: packages ${install_s} s, configure ${configure_s} s, build ${build_s} s" \
+echo "windows-test: packages ${install_s} s, configure ${configure_s} s, clang-tidy ${tidy_s} s," \
+     "build ${build_s} s" \
      "(-j$jobs), Wine prefix ${wineboot_s} s, ctest ${ctest_s} s; total $(since "$started") s;" \
      "ctest exit code $rc"
 exit $rc

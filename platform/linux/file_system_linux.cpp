@@ -47,7 +47,7 @@ class Fd {
   }
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
+  int Get() const { return fd_; }
 
  private:
   int fd_;
@@ -164,22 +164,22 @@ class LinuxFileSystem final : public FileSystem {
     const std::string host = HostPath(path);
     // O_NONBLOCK: a FIFO planted where a file is expected must not hang the agent.
     Fd fd(::open(host.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-    if (fd.get() < 0) return ErrnoError("cannot open", host, errno);
+    if (fd.Get() < 0) return ErrnoError("cannot open", host, errno);
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) return ErrnoError("cannot stat", host, errno);
+    if (::fstat(fd.Get(), &st) != 0) return ErrnoError("cannot stat", host, errno);
     if (!S_ISREG(st.st_mode)) {
       return MakeError(ErrorKind::kInvalid, host + " is not a regular file");
     }
     // Regular files report their size; /proc and /sys files report 0 and are read to the end.
     if (tail && st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-      if (::lseek(fd.get(), st.st_size - static_cast<off_t>(max_bytes), SEEK_SET) < 0) {
+      if (::lseek(fd.Get(), st.st_size - static_cast<off_t>(max_bytes), SEEK_SET) < 0) {
         return ErrnoError("cannot seek", host, errno);
       }
     }
     std::string data;
     char buffer[16384];
     while (true) {
-      const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+      const ssize_t n = ::read(fd.Get(), buffer, sizeof buffer);
       if (n < 0) {
         if (errno == EINTR) continue;
         return ErrnoError("cannot read", host, errno);

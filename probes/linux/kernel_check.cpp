@@ -91,107 +91,151 @@ Config ReadConfig(const Context& ctx, const std::string& release, std::vector<st
   return {kProcConfigGz, std::move(text).Value()};
 }
 
-}  // namespace
+// The documented minimum (mde-linux-prerequisites.md) when the data file, which carries the same
+// value, cannot be read.
+constexpr const char* kDocumentedMinimumKernel = "3.10.0-327";
 
-CheckResult KernelCheck::Run(const Context& ctx) const {
+KernelFacts GatherKernel(const Context& ctx) {
+  KernelFacts facts;
+  const Release release = ReadRelease(ctx, facts.release_tried);
+  if (release.value.empty()) return facts;
+  facts.release = release.value;
+  facts.release_source = release.source;
+  const Config config = ReadConfig(ctx, release.value, facts.config_tried, facts.config_errors);
+  if (!config.path.empty()) {
+    const auto values = ParseKernelConfig(config.text);
+    const auto value_of = [&](const char* name) {
+      const auto it = values.find(name);
+      return it == values.end() ? std::string("absent") : it->second;
+    };
+    facts.config_path = config.path;
+    facts.config_fanotify = value_of("CONFIG_FANOTIFY");
+    facts.config_permissions = value_of("CONFIG_FANOTIFY_ACCESS_PERMISSIONS");
+  }
+  const OsRelease& os = OsReleaseOf(ctx);
+  if (os.found) facts.os_id = os.id;
+  facts.os_version_id = os.version_id;
+  return facts;
+}
+
+void WordFanotify(const KernelFacts& facts, const KernelVerdict& verdict, Findings& findings,
+                  nlohmann::json& evidence) {
+  if (verdict.fanotify == FanotifyFinding::kUnknown) {
+    evidence["config_tried"] = facts.config_tried;
+    evidence["config_errors"] = facts.config_errors;
+    findings.Add(verdict.fanotify_status,
+                 "The kernel configuration was not found (tried " + Join(facts.config_tried, ", ") +
+                     "), so fanotify support, which real-time protection needs, could not be "
+                     "verified.",
+                 "Confirm the kernel has CONFIG_FANOTIFY=y and "
+                 "CONFIG_FANOTIFY_ACCESS_PERMISSIONS=y (grep FANOTIFY /boot/config-$(uname -r)).");
+    return;
+  }
+  evidence["config_path"] = facts.config_path;
+  evidence["config_fanotify"] = facts.config_fanotify;
+  evidence["config_fanotify_access_permissions"] = facts.config_permissions;
+  if (verdict.fanotify == FanotifyFinding::kMissing) {
+    findings.Add(verdict.fanotify_status,
+                 "The kernel is built without fanotify (CONFIG_FANOTIFY is " +
+                     facts.config_fanotify + " in " + facts.config_path +
+                     "), so MDE real-time protection cannot work.",
+                 "Boot a kernel built with CONFIG_FANOTIFY=y, as the distribution kernels on "
+                 "Microsoft's supported list are.");
+  } else if (verdict.fanotify == FanotifyFinding::kNoPermissionEvents) {
+    // Wording of mde_installer.sh v1.2.1 --pre-req.
+    findings.Add(verdict.fanotify_status,
+                 "Fanotify can't run in blocking mode: CONFIG_FANOTIFY_ACCESS_PERMISSIONS is " +
+                     facts.config_permissions + " in " + facts.config_path +
+                     ", so MDE can detect but not block malicious files on access.",
+                 "Boot a kernel built with CONFIG_FANOTIFY_ACCESS_PERMISSIONS=y for on-access "
+                 "blocking.");
+  }
+}
+
+void WordEbpf(const KernelFacts& facts, const EbpfVerdict& ebpf, Findings& findings,
+              nlohmann::json& evidence) {
+  evidence["ebpf_minimum_kernel"] = ebpf.minimum;
+  evidence["ebpf_minimum_basis"] = ebpf.basis;
+  evidence["ebpf_supported"] = ebpf.supported;
+  if (!ebpf.supported) {
+    findings.Add(Status::kWarn,
+                 "Kernel " + facts.release + " is older than " + ebpf.minimum +
+                     ", the minimum for MDE's eBPF event provider (" + ebpf.basis +
+                     "); MDE falls back to Netlink and misses file and socket events.",
+                 "Update the kernel to " + ebpf.minimum + " or later to get eBPF events.");
+  }
+  if (!ebpf.hang_note.empty()) {
+    findings.Add(Status::kWarn, ebpf.hang_note,
+                 "Use another kernel, or disable eBPF: mdatp config "
+                 "ebpf-supplementary-event-provider --value disabled.");
+  }
+}
+
+CheckResult WordKernel(const KernelFacts& facts, const KernelVerdict& verdict) {
   Findings findings;
   nlohmann::json evidence = nlohmann::json::object();
-  std::vector<std::string> tried;
-  const Release release = ReadRelease(ctx, tried);
-  if (release.value.empty()) {
-    evidence["tried"] = tried;
+  if (!verdict.release_known) {
+    evidence["tried"] = facts.release_tried;
     findings.Add(Status::kWarn,
-                 "The kernel release could not be determined (tried " + Join(tried, ", ") +
+                 "The kernel release could not be determined (tried " +
+                     Join(facts.release_tried, ", ") +
                      "), so the kernel version, fanotify support and eBPF support were not "
                      "verified.",
                  "Run mde-preflight on the machine itself, or include proc/sys/kernel/osrelease "
                  "in the inspected tree.");
     return findings.Finish("", std::move(evidence));
   }
-  evidence["release"] = release.value;
-  evidence["release_source"] = release.source;
-
-  const Result<LinuxSupport>& data = EmbeddedLinuxSupport();
-  // The documented minimum (mde-linux-prerequisites.md); the data file carries the same value.
-  const std::string minimum = data.Ok() ? data.Value().minimum_kernel : "3.10.0-327";
-  evidence["minimum_kernel"] = minimum;
-  if (CompareVersions(release.value, minimum) < 0) {
-    findings.Add(
-        Status::kFail,
-        "Kernel " + release.value + " is older than " + minimum +
-            ", the oldest kernel MDE on Linux supports.",
-        "Update to a kernel at " + minimum + " or later (for RHEL/CentOS 7: 7.2 or later).");
+  evidence["release"] = facts.release;
+  evidence["release_source"] = facts.release_source;
+  evidence["minimum_kernel"] = verdict.minimum;
+  if (verdict.below_minimum) {
+    findings.Add(Status::kFail,
+                 "Kernel " + facts.release + " is older than " + verdict.minimum +
+                     ", the oldest kernel MDE on Linux supports.",
+                 "Update to a kernel at " + verdict.minimum +
+                     " or later (for RHEL/CentOS 7: 7.2 or later).");
   }
-
-  std::vector<std::string> config_tried;
-  std::vector<std::string> problems;
-  const Config config = ReadConfig(ctx, release.value, config_tried, problems);
-  if (config.path.empty()) {
-    evidence["config_tried"] = config_tried;
-    evidence["config_errors"] = problems;
-    findings.Add(Status::kWarn,
-                 "The kernel configuration was not found (tried " + Join(config_tried, ", ") +
-                     "), so fanotify support, which real-time protection needs, could not be "
-                     "verified.",
-                 "Confirm the kernel has CONFIG_FANOTIFY=y and "
-                 "CONFIG_FANOTIFY_ACCESS_PERMISSIONS=y (grep FANOTIFY /boot/config-$(uname -r)).");
-  } else {
-    const auto values = ParseKernelConfig(config.text);
-    const auto value_of = [&](const char* name) {
-      const auto it = values.find(name);
-      return it == values.end() ? std::string("absent") : it->second;
-    };
-    const std::string fanotify = value_of("CONFIG_FANOTIFY");
-    const std::string permissions = value_of("CONFIG_FANOTIFY_ACCESS_PERMISSIONS");
-    evidence["config_path"] = config.path;
-    evidence["config_fanotify"] = fanotify;
-    evidence["config_fanotify_access_permissions"] = permissions;
-    if (fanotify != "y") {
-      findings.Add(Status::kFail,
-                   "The kernel is built without fanotify (CONFIG_FANOTIFY is " + fanotify + " in " +
-                       config.path + "), so MDE real-time protection cannot work.",
-                   "Boot a kernel built with CONFIG_FANOTIFY=y, as the distribution kernels on "
-                   "Microsoft's supported list are.");
-    } else if (permissions != "y") {
-      // Wording of mde_installer.sh v1.2.1 --pre-req.
-      findings.Add(Status::kWarn,
-                   "Fanotify can't run in blocking mode: CONFIG_FANOTIFY_ACCESS_PERMISSIONS is " +
-                       permissions + " in " + config.path +
-                       ", so MDE can detect but not block malicious files on access.",
-                   "Boot a kernel built with CONFIG_FANOTIFY_ACCESS_PERMISSIONS=y for on-access "
-                   "blocking.");
-    }
-  }
-
-  if (data.Ok()) {
-    const OsRelease& os = OsReleaseOf(ctx);
-    const EbpfVerdict ebpf =
-        EvaluateEbpf(data.Value(), os.found ? os.id : std::string(), os.version_id, release.value);
-    evidence["ebpf_minimum_kernel"] = ebpf.minimum;
-    evidence["ebpf_minimum_basis"] = ebpf.basis;
-    evidence["ebpf_supported"] = ebpf.supported;
-    if (!ebpf.supported) {
-      findings.Add(Status::kWarn,
-                   "Kernel " + release.value + " is older than " + ebpf.minimum +
-                       ", the minimum for MDE's eBPF event provider (" + ebpf.basis +
-                       "); MDE falls back to Netlink and misses file and socket events.",
-                   "Update the kernel to " + ebpf.minimum + " or later to get eBPF events.");
-    }
-    if (!ebpf.hang_note.empty()) {
-      findings.Add(Status::kWarn, ebpf.hang_note,
-                   "Use another kernel, or disable eBPF: mdatp config "
-                   "ebpf-supplementary-event-provider --value disabled.");
-    }
-  }
-
-  CheckResult result =
-      findings.Finish("Kernel " + release.value + " meets MDE's minimum (" + minimum +
-                          "), has fanotify with permission events (blocking mode), and is new "
-                          "enough for MDE's eBPF "
-                          "event provider.",
-                      std::move(evidence));
-  result.report = {{"host", {{"kernel", release.value}}}};
+  WordFanotify(facts, verdict, findings, evidence);
+  if (verdict.ebpf) WordEbpf(facts, *verdict.ebpf, findings, evidence);
+  CheckResult result = findings.Finish(
+      "Kernel " + facts.release + " meets MDE's minimum (" + verdict.minimum +
+          "), has fanotify with permission events (blocking mode), and is new enough for MDE's "
+          "eBPF event provider.",
+      std::move(evidence));
+  result.report = {{"host", {{"kernel", facts.release}}}};
   return result;
+}
+
+}  // namespace
+
+KernelVerdict EvaluateKernel(const LinuxSupport* support, const KernelFacts& facts) {
+  KernelVerdict verdict;
+  verdict.release_known = !facts.release.empty();
+  if (!verdict.release_known) return verdict;
+  verdict.minimum = support != nullptr ? support->minimum_kernel : kDocumentedMinimumKernel;
+  verdict.below_minimum = CompareVersions(facts.release, verdict.minimum) < 0;
+  if (facts.config_path.empty()) {
+    verdict.fanotify = FanotifyFinding::kUnknown;
+    verdict.fanotify_status = Status::kWarn;
+  } else if (facts.config_fanotify != "y") {
+    verdict.fanotify = FanotifyFinding::kMissing;
+    verdict.fanotify_status = Status::kFail;
+  } else if (facts.config_permissions != "y") {
+    verdict.fanotify = FanotifyFinding::kNoPermissionEvents;
+    verdict.fanotify_status = Status::kWarn;
+  } else {
+    verdict.fanotify = FanotifyFinding::kBlocking;
+  }
+  if (support != nullptr) {
+    verdict.ebpf = EvaluateEbpf(*support, facts.os_id, facts.os_version_id, facts.release);
+  }
+  return verdict;
+}
+
+CheckResult KernelCheck::Run(const Context& ctx) const {
+  const KernelFacts facts = GatherKernel(ctx);
+  const Result<LinuxSupport>& data = EmbeddedLinuxSupport();
+  return WordKernel(facts, EvaluateKernel(data.Ok() ? &data.Value() : nullptr, facts));
 }
 
 }  // namespace preflight

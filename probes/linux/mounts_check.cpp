@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "platform/file_system.h"
+#include "platform/text.h"
 #include "probes/common/findings.h"
 #include "probes/common/tree_links.h"
 #include "probes/linux/linux_support.h"
@@ -34,118 +35,165 @@ nlohmann::json Describe(const MountEntry& mount) {
           {"noexec", HasOption(mount, "noexec")}};
 }
 
-}  // namespace
-
-CheckResult MountsCheck::Run(const Context& ctx) const {
-  Findings findings;
-  nlohmann::json evidence = nlohmann::json::object();
-
-  std::string source = "/proc/mounts";
-  auto text = ctx.fs.ReadFile(source, kMaxMountsBytes);
+MountsFacts GatherMounts(const Context& ctx) {
+  MountsFacts facts;
+  facts.source = "/proc/mounts";
+  auto text = ctx.fs.ReadFile(facts.source, kMaxMountsBytes);
   if (!text.Ok() && !ctx.live) {
     // An offline image has no /proc; its fstab says how it will be mounted at boot.
     auto fstab = ctx.fs.ReadFile("/etc/fstab", kMaxFstabBytes);
     if (fstab.Ok()) {
-      source = "/etc/fstab";
+      facts.source = "/etc/fstab";
       text = std::move(fstab);
-      findings.Note(
-          "There is no /proc/mounts in the tree; mount options come from /etc/fstab, "
-          "which says how the image will be mounted, not how it is mounted now.");
     }
   }
   if (!text.Ok()) {
+    facts.table_error = text.Err().message;
+    return facts;
+  }
+  facts.table_read = true;
+  facts.mounts = ParseMounts(text.Value());
+  facts.mde_path = ResolveInTree(ctx.fs, kMdePath);
+  facts.waagent_path = ResolveInTree(ctx.fs, kWaagentPath);
+  facts.opt_path = ResolveInTree(ctx.fs, "/opt");
+  return facts;
+}
+
+void WordNoexec(const MountsFacts& facts, const MountsVerdict& verdict, Findings& findings) {
+  if (verdict.mde_noexec) {
+    const MountEntry& mount = *verdict.mde_mount;
+    findings.Add(Status::kFail,
+                 "The file system mounted at " + mount.mount_point + " (" + mount.device +
+                     ") holds " + facts.mde_path +
+                     " and is mounted noexec, so MDE's binaries (wdavdaemon) cannot run.",
+                 "Remount " + mount.mount_point +
+                     " without noexec (remove it from the options in /etc/fstab, then mount -o "
+                     "remount,exec " +
+                     mount.mount_point +
+                     "), or install MDE to a custom path on a file system without noexec "
+                     "(mde_installer.sh --install-path).");
+  }
+  if (verdict.waagent_noexec) {
+    const MountEntry& mount = *verdict.waagent_mount;
+    findings.Add(Status::kFail,
+                 "The file system mounted at " + mount.mount_point + " (" + mount.device +
+                     ") holds " + facts.waagent_path +
+                     ", where the Azure VM agent and Azure Arc install extension handlers, and is "
+                     "mounted noexec: every VM extension, MDE.Linux included, fails with exit code "
+                     "126 (WALinuxAgent #1388).",
+                 "Remount " + mount.mount_point + " without noexec, or give " +
+                     std::string(kWaagentPath) + " its own file system without noexec.");
+  }
+}
+
+void WordUnsupportedHolders(const LinuxSupport& support, const MountsVerdict& verdict,
+                            Findings& findings) {
+  if (verdict.unsupported_holders.empty()) return;
+  findings.Add(Status::kWarn,
+               std::string("Real-time protection does not support the file system") +
+                   (verdict.unsupported_holders.size() > 1 ? "s" : "") + " holding " +
+                   Join(verdict.unsupported_holders, ", ") +
+                   "; files there are not scanned on "
+                   "access.",
+               "Keep the system and application files on a file system Microsoft supports for "
+               "real-time protection (ext4, xfs, btrfs, ... — see " +
+                   support.filesystems_source + ").");
+}
+
+CheckResult WordMounts(const LinuxSupport* support, const MountsFacts& facts,
+                       const MountsVerdict& verdict) {
+  Findings findings;
+  nlohmann::json evidence = nlohmann::json::object();
+  if (!facts.table_read) {
     findings.Add(Status::kWarn,
-                 "The mount table could not be read (" + text.Err().message +
+                 "The mount table could not be read (" + facts.table_error +
                      "), so noexec on /opt and /var and the file system types were not verified.",
                  "Check that the file systems holding /opt/microsoft/mdatp and /var/lib/waagent "
                  "are not mounted noexec (findmnt -T /opt -o TARGET,OPTIONS).");
     return findings.Finish("", std::move(evidence));
   }
-  const std::vector<MountEntry> mounts = ParseMounts(text.Value());
-  evidence["source"] = source;
-  evidence["mount_count"] = mounts.size();
-
-  const std::string mde_path = ResolveInTree(ctx.fs, kMdePath);
-  const std::string waagent_path = ResolveInTree(ctx.fs, kWaagentPath);
-  if (mde_path != kMdePath) evidence["mde_path_resolved"] = mde_path;
-  if (waagent_path != kWaagentPath) evidence["waagent_path_resolved"] = waagent_path;
-
-  const MountEntry* mde_mount = FindMountFor(mounts, mde_path);
-  const MountEntry* waagent_mount = FindMountFor(mounts, waagent_path);
-  const MountEntry* root_mount = FindMountFor(mounts, "/");
-  const MountEntry* opt_mount = FindMountFor(mounts, ResolveInTree(ctx.fs, "/opt"));
-  if (mde_mount) evidence["mde_mount"] = Describe(*mde_mount);
-  if (waagent_mount) evidence["waagent_mount"] = Describe(*waagent_mount);
-  if (root_mount) evidence["root_mount"] = Describe(*root_mount);
-  if (!root_mount) {
-    findings.Note("No mount in " + source + " holds /, so the root file system was not checked.");
+  if (facts.source == "/etc/fstab") {
+    findings.Note(
+        "There is no /proc/mounts in the tree; mount options come from /etc/fstab, "
+        "which says how the image will be mounted, not how it is mounted now.");
   }
-
-  if (mde_mount && HasOption(*mde_mount, "noexec")) {
-    findings.Add(Status::kFail,
-                 "The file system mounted at " + mde_mount->mount_point + " (" + mde_mount->device +
-                     ") holds " + mde_path +
-                     " and is mounted noexec, so MDE's binaries "
-                     "(wdavdaemon) cannot run.",
-                 "Remount " + mde_mount->mount_point +
-                     " without noexec (remove it from the "
-                     "options in /etc/fstab, then mount -o remount,exec " +
-                     mde_mount->mount_point +
-                     "), or install MDE to a custom path on a file system without noexec "
-                     "(mde_installer.sh --install-path).");
+  evidence["source"] = facts.source;
+  evidence["mount_count"] = facts.mounts.size();
+  if (facts.mde_path != kMdePath) evidence["mde_path_resolved"] = facts.mde_path;
+  if (facts.waagent_path != kWaagentPath) evidence["waagent_path_resolved"] = facts.waagent_path;
+  if (verdict.mde_mount) evidence["mde_mount"] = Describe(*verdict.mde_mount);
+  if (verdict.waagent_mount) evidence["waagent_mount"] = Describe(*verdict.waagent_mount);
+  if (verdict.root_mount) {
+    evidence["root_mount"] = Describe(*verdict.root_mount);
+  } else {
+    findings.Note("No mount in " + facts.source +
+                  " holds /, so the root file system was not checked.");
   }
-  if (waagent_mount && HasOption(*waagent_mount, "noexec")) {
-    findings.Add(Status::kFail,
-                 "The file system mounted at " + waagent_mount->mount_point + " (" +
-                     waagent_mount->device + ") holds " + waagent_path +
-                     ", where the Azure VM agent and Azure Arc install extension handlers, and is "
-                     "mounted noexec: every VM extension, MDE.Linux included, fails with exit code "
-                     "126 (WALinuxAgent #1388).",
-                 "Remount " + waagent_mount->mount_point + " without noexec, or give " +
-                     std::string(kWaagentPath) + " its own file system without noexec.");
+  WordNoexec(facts, verdict, findings);
+  if (support != nullptr && verdict.types_judged) {
+    WordUnsupportedHolders(*support, verdict, findings);
+    evidence["unsupported_filesystems"] = verdict.unsupported_types;
   }
-
-  const Result<LinuxSupport>& data = EmbeddedLinuxSupport();
-  if (data.Ok()) {
-    const LinuxSupport& support = data.Value();
-    const auto supported = [&](const MountEntry& mount) {
-      return support.rtp_filesystems.count(mount.fs_type) != 0 || mount.fs_type == "auto";
-    };
-    std::vector<std::string> unsupported_holders;
-    if (root_mount && !supported(*root_mount)) {
-      unsupported_holders.push_back("/ (" + root_mount->fs_type + ")");
-    }
-    if (opt_mount && opt_mount != root_mount && !supported(*opt_mount)) {
-      unsupported_holders.push_back("/opt (" + opt_mount->fs_type + ")");
-    }
-    if (!unsupported_holders.empty()) {
-      std::string list;
-      for (const std::string& item : unsupported_holders) list += (list.empty() ? "" : ", ") + item;
-      findings.Add(Status::kWarn,
-                   std::string("Real-time protection does not support the file system") +
-                       (unsupported_holders.size() > 1 ? "s" : "") + " holding " + list +
-                       "; files there are not scanned on access.",
-                   "Keep the system and application files on a file system Microsoft supports "
-                   "for real-time protection (ext4, xfs, btrfs, ... — see " +
-                       support.filesystems_source + ").");
-    }
-    std::map<std::string, std::vector<std::string>> others;
-    for (const MountEntry& mount : mounts) {
-      if (supported(mount) || support.pseudo_filesystems.count(mount.fs_type) != 0) continue;
-      auto it = others.find(mount.fs_type);
-      if (it == others.end()) {
-        if (others.size() >= kMaxListedTypes) continue;
-        it = others.emplace(mount.fs_type, std::vector<std::string>()).first;
-      }
-      if (it->second.size() < kMaxListedMountsPerType) it->second.push_back(mount.mount_point);
-    }
-    evidence["unsupported_filesystems"] = others;
-  }
-
-  return findings.Finish("The file systems holding " + mde_path + " and " + waagent_path +
+  return findings.Finish("The file systems holding " + facts.mde_path + " and " +
+                             facts.waagent_path +
                              " allow execution, and / and /opt are on file systems real-time "
                              "protection supports.",
                          std::move(evidence));
+}
+
+// Real file systems other than the supported ones, by type: at most kMaxListedTypes types and
+// kMaxListedMountsPerType mount points each.
+std::map<std::string, std::vector<std::string>> UnsupportedTypes(
+    const LinuxSupport& support, const std::vector<MountEntry>& mounts) {
+  std::map<std::string, std::vector<std::string>> others;
+  for (const MountEntry& mount : mounts) {
+    if (support.rtp_filesystems.count(mount.fs_type) != 0 || mount.fs_type == "auto" ||
+        support.pseudo_filesystems.count(mount.fs_type) != 0) {
+      continue;
+    }
+    auto it = others.find(mount.fs_type);
+    if (it == others.end()) {
+      if (others.size() >= kMaxListedTypes) continue;
+      it = others.emplace(mount.fs_type, std::vector<std::string>()).first;
+    }
+    if (it->second.size() < kMaxListedMountsPerType) it->second.push_back(mount.mount_point);
+  }
+  return others;
+}
+
+}  // namespace
+
+MountsVerdict EvaluateMounts(const LinuxSupport* support, const MountsFacts& facts) {
+  MountsVerdict verdict;
+  if (!facts.table_read) return verdict;
+  verdict.mde_mount = FindMountFor(facts.mounts, facts.mde_path);
+  verdict.waagent_mount = FindMountFor(facts.mounts, facts.waagent_path);
+  verdict.root_mount = FindMountFor(facts.mounts, "/");
+  verdict.mde_noexec = verdict.mde_mount != nullptr && HasOption(*verdict.mde_mount, "noexec");
+  verdict.waagent_noexec =
+      verdict.waagent_mount != nullptr && HasOption(*verdict.waagent_mount, "noexec");
+  if (support == nullptr) return verdict;
+  verdict.types_judged = true;
+  const auto supported = [&](const MountEntry& mount) {
+    return support->rtp_filesystems.count(mount.fs_type) != 0 || mount.fs_type == "auto";
+  };
+  const MountEntry* opt_mount = FindMountFor(facts.mounts, facts.opt_path);
+  const MountEntry* root_mount = verdict.root_mount;
+  if (root_mount != nullptr && !supported(*root_mount)) {
+    verdict.unsupported_holders.push_back("/ (" + root_mount->fs_type + ")");
+  }
+  if (opt_mount != nullptr && opt_mount != root_mount && !supported(*opt_mount)) {
+    verdict.unsupported_holders.push_back("/opt (" + opt_mount->fs_type + ")");
+  }
+  verdict.unsupported_types = UnsupportedTypes(*support, facts.mounts);
+  return verdict;
+}
+
+CheckResult MountsCheck::Run(const Context& ctx) const {
+  const MountsFacts facts = GatherMounts(ctx);
+  const Result<LinuxSupport>& data = EmbeddedLinuxSupport();
+  const LinuxSupport* support = data.Ok() ? &data.Value() : nullptr;
+  return WordMounts(support, facts, EvaluateMounts(support, facts));
 }
 
 }  // namespace preflight

@@ -15,12 +15,6 @@
 namespace preflight {
 namespace {
 
-// Minimums: mde-linux-prerequisites.md ("1 GB of RAM", "2 GB" disk, one core) as
-// mde_installer.sh checks them: MIN_MEM_MB=1024 against `free -m` total (= MemTotal),
-// MIN_DISK_SPACE_MB=2048 free at /opt (v1.2.1), glibc >= 2.17 from `ldd --version` (v1.2.1).
-constexpr std::uint64_t kMinMemoryMb = 1024;
-constexpr std::uint64_t kMinDiskMb = 2048;
-constexpr const char* kMinGlibc = "2.17";
 constexpr std::uint64_t kBytesPerMb = std::uint64_t{1024} * 1024;
 // Where MDE installs its binaries (reference/linux.md 2.4, Paths).
 constexpr const char* kInstallRoot = "/opt";
@@ -106,113 +100,164 @@ CpuCount CpusInTree(const Context& ctx) {
   return {};
 }
 
-void CheckMemory(const Context& ctx, Findings& findings, nlohmann::json& evidence) {
+void GatherMemory(const Context& ctx, ResourcesFacts& facts) {
   auto text = ctx.fs.ReadFile("/proc/meminfo", kMaxMeminfoBytes);
-  const std::optional<std::uint64_t> kib =
-      text.Ok() ? MeminfoKib(text.Value(), "MemTotal") : std::nullopt;
-  if (!kib) {
-    const std::string why = text.Ok() ? "no MemTotal line in /proc/meminfo" : text.Err().message;
+  if (!text.Ok()) {
+    facts.memory_error = text.Err().message;
+    return;
+  }
+  facts.memory_kib = MeminfoKib(text.Value(), "MemTotal");
+  if (!facts.memory_kib) facts.memory_error = "no MemTotal line in /proc/meminfo";
+}
+
+void GatherDisk(const Context& ctx, ResourcesFacts& facts) {
+  // /opt itself may not exist yet; the package will create it on the file system of its parent.
+  std::string path = ResolveInTree(ctx.fs, kInstallRoot);
+  while (path != "/" && !ctx.fs.Exists(path)) path = ParentOf(path);
+  facts.disk_path = path;
+  auto space = ctx.fs.Space(path);
+  if (space.Ok()) {
+    facts.disk = space.Value();
+  } else {
+    facts.disk_error = space.Err().message;
+  }
+}
+
+ResourcesFacts GatherResources(const Context& ctx) {
+  ResourcesFacts facts;
+  facts.live = ctx.live;
+  GatherMemory(ctx, facts);
+  GatherDisk(ctx, facts);
+  CpuCount cpus;
+  Found glibc;
+  if (ctx.live) {
+    if (const unsigned n = ctx.system.OnlineCpus(); n > 0) {
+      cpus = {n, "sysconf(_SC_NPROCESSORS_ONLN)"};
+    }
+    glibc = {ctx.system.LibcVersion(), "gnu_get_libc_version()"};
+  } else {
+    cpus = CpusInTree(ctx);
+    glibc = GlibcInTree(ctx, facts.glibc_tried);
+  }
+  facts.cpus = cpus.count;
+  facts.cpus_source = cpus.source;
+  facts.glibc = glibc.value;
+  facts.glibc_source = glibc.source;
+  return facts;
+}
+
+void WordMemory(const ResourcesVerdict& verdict, const ResourcesFacts& facts, Findings& findings,
+                nlohmann::json& evidence) {
+  if (verdict.memory == Measure::kUnknown) {
     findings.Add(Status::kWarn,
-                 "The memory size could not be read (" + why + "), so the " +
+                 "The memory size could not be read (" + facts.memory_error + "), so the " +
                      std::to_string(kMinMemoryMb) + " MB minimum was not verified.",
                  "Check that the machine has at least 1 GB of RAM (free -m).");
     return;
   }
-  const std::uint64_t mb = *kib / 1024;
-  evidence["memory_total_mb"] = mb;
+  evidence["memory_total_mb"] = verdict.memory_mb;
   evidence["memory_minimum_mb"] = kMinMemoryMb;
-  if (mb < kMinMemoryMb) {
+  if (verdict.memory == Measure::kBelowMinimum) {
     findings.Add(Status::kFail,
-                 "The machine has " + std::to_string(mb) +
+                 "The machine has " + std::to_string(verdict.memory_mb) +
                      " MB of memory (MemTotal), less than the " + std::to_string(kMinMemoryMb) +
                      " MB MDE requires.",
                  "Give the machine at least 1 GB of RAM (more for busy workloads).");
   }
 }
 
-void CheckDisk(const Context& ctx, Findings& findings, nlohmann::json& evidence) {
-  // /opt itself may not exist yet; the package will create it on the file system of its parent.
-  std::string path = ResolveInTree(ctx.fs, kInstallRoot);
-  while (path != "/" && !ctx.fs.Exists(path)) path = ParentOf(path);
-  evidence["disk_path"] = path;
-  auto space = ctx.fs.Space(path);
-  if (!space.Ok()) {
+void WordDisk(const ResourcesVerdict& verdict, const ResourcesFacts& facts, Findings& findings,
+              nlohmann::json& evidence) {
+  evidence["disk_path"] = facts.disk_path;
+  if (verdict.disk == Measure::kUnknown) {
     findings.Add(Status::kWarn,
                  "The free space for " + std::string(kInstallRoot) + " could not be read (" +
-                     space.Err().message + "), so the " + std::to_string(kMinDiskMb) +
+                     facts.disk_error + "), so the " + std::to_string(kMinDiskMb) +
                      " MB minimum was not verified.",
                  "Check that at least 2 GB is free under /opt (df -m /opt).");
     return;
   }
-  const std::uint64_t available_mb = space.Value().available_bytes / kBytesPerMb;
-  evidence["disk_available_mb"] = available_mb;
-  evidence["disk_capacity_mb"] = space.Value().capacity_bytes / kBytesPerMb;
+  evidence["disk_available_mb"] = verdict.disk_available_mb;
+  evidence["disk_capacity_mb"] = facts.disk->capacity_bytes / kBytesPerMb;
   evidence["disk_minimum_mb"] = kMinDiskMb;
-  if (available_mb < kMinDiskMb) {
+  if (verdict.disk == Measure::kBelowMinimum) {
     findings.Add(Status::kFail,
-                 "Only " + std::to_string(available_mb) +
+                 "Only " + std::to_string(verdict.disk_available_mb) +
                      " MB is free on the file system that holds " + kInstallRoot +
-                     " (measured at " + path + "); MDE needs " + std::to_string(kMinDiskMb) +
-                     " MB.",
+                     " (measured at " + facts.disk_path + "); MDE needs " +
+                     std::to_string(kMinDiskMb) + " MB.",
                  "Free or add space so that 2 GB is available for /opt, or install MDE to a custom "
                  "path with enough space (mde_installer.sh --install-path).");
   }
 }
 
-}  // namespace
-
-CheckResult ResourcesCheck::Run(const Context& ctx) const {
-  Findings findings;
-  nlohmann::json evidence = nlohmann::json::object();
-  CheckMemory(ctx, findings, evidence);
-  CheckDisk(ctx, findings, evidence);
-
-  CpuCount cpus;
-  if (ctx.live) {
-    if (const unsigned n = ctx.system.OnlineCpus(); n > 0)
-      cpus = {n, "sysconf(_SC_NPROCESSORS_ONLN)"};
-  } else {
-    cpus = CpusInTree(ctx);
-  }
-  if (cpus.count) {
-    evidence["cpus"] = *cpus.count;
-    evidence["cpus_source"] = cpus.source;
-  } else {
-    findings.Note(ctx.live ? "The number of online CPUs could not be read."
-                           : "The CPU count could not be read from the tree (no "
-                             "sys/devices/system/cpu/online or proc/cpuinfo); MDE needs one core.");
-  }
-
-  Found glibc;
-  std::vector<std::string> tried;
-  if (ctx.live) {
-    glibc = {ctx.system.LibcVersion(), "gnu_get_libc_version()"};
-  } else {
-    glibc = GlibcInTree(ctx, tried);
-  }
-  if (!glibc.value) {
-    evidence["glibc_tried"] = tried;
+void WordGlibc(const ResourcesVerdict& verdict, const ResourcesFacts& facts, Findings& findings,
+               nlohmann::json& evidence) {
+  if (verdict.glibc == Measure::kUnknown) {
+    evidence["glibc_tried"] = facts.glibc_tried;
     findings.Add(Status::kWarn,
                  "The glibc version could not be determined" +
-                     std::string(ctx.live ? "" : " from the tree's libc.so.6") +
+                     std::string(facts.live ? "" : " from the tree's libc.so.6") +
                      "; MDE needs glibc " + kMinGlibc +
                      " or later and does not run on other C libraries such as musl.",
                  "Check the glibc version with ldd --version.");
-  } else {
-    evidence["glibc_version"] = std::string(TrimRight(*glibc.value, "\n "));
-    evidence["glibc_source"] = glibc.source;
-    if (CompareVersions(*glibc.value, kMinGlibc) < 0) {
-      findings.Add(
-          Status::kFail,
-          "glibc " + *glibc.value + " is older than " + kMinGlibc + ", the oldest MDE supports.",
-          "Move to a distribution release that ships glibc 2.17 or later.");
-    }
+    return;
   }
+  evidence["glibc_version"] = std::string(TrimRight(*facts.glibc, "\n "));
+  evidence["glibc_source"] = facts.glibc_source;
+  if (verdict.glibc == Measure::kBelowMinimum) {
+    findings.Add(
+        Status::kFail,
+        "glibc " + *facts.glibc + " is older than " + kMinGlibc + ", the oldest MDE supports.",
+        "Move to a distribution release that ships glibc 2.17 or later.");
+  }
+}
 
+CheckResult WordResources(const ResourcesFacts& facts, const ResourcesVerdict& verdict) {
+  Findings findings;
+  nlohmann::json evidence = nlohmann::json::object();
+  WordMemory(verdict, facts, findings, evidence);
+  WordDisk(verdict, facts, findings, evidence);
+  if (verdict.cpus_known) {
+    evidence["cpus"] = *facts.cpus;
+    evidence["cpus_source"] = facts.cpus_source;
+  } else {
+    findings.Note(facts.live ? "The number of online CPUs could not be read."
+                             : "The CPU count could not be read from the tree (no "
+                               "sys/devices/system/cpu/online or proc/cpuinfo); MDE needs one "
+                               "core.");
+  }
+  WordGlibc(verdict, facts, findings, evidence);
   std::string pass = "Memory, free space for /opt";
-  pass += cpus.count ? ", CPU count" : "";
+  pass += verdict.cpus_known ? ", CPU count" : "";
   pass += " and glibc meet MDE's minimums (1 GB RAM, 2 GB disk, 1 core, glibc 2.17).";
   return findings.Finish(pass, std::move(evidence));
+}
+
+}  // namespace
+
+ResourcesVerdict EvaluateResources(const ResourcesFacts& facts) {
+  ResourcesVerdict verdict;
+  if (facts.memory_kib) {
+    verdict.memory_mb = *facts.memory_kib / 1024;
+    verdict.memory = verdict.memory_mb < kMinMemoryMb ? Measure::kBelowMinimum : Measure::kEnough;
+  }
+  if (facts.disk) {
+    verdict.disk_available_mb = facts.disk->available_bytes / kBytesPerMb;
+    verdict.disk =
+        verdict.disk_available_mb < kMinDiskMb ? Measure::kBelowMinimum : Measure::kEnough;
+  }
+  if (facts.glibc) {
+    verdict.glibc =
+        CompareVersions(*facts.glibc, kMinGlibc) < 0 ? Measure::kBelowMinimum : Measure::kEnough;
+  }
+  verdict.cpus_known = facts.cpus.has_value();
+  return verdict;
+}
+
+CheckResult ResourcesCheck::Run(const Context& ctx) const {
+  const ResourcesFacts facts = GatherResources(ctx);
+  return WordResources(facts, EvaluateResources(facts));
 }
 
 }  // namespace preflight

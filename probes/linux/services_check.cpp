@@ -32,61 +32,108 @@ std::string FirstFile(const FileSystem& fs, const char* const (&paths)[N]) {
   return {};
 }
 
-}  // namespace
-
-CheckResult ServicesCheck::Run(const Context& ctx) const {
-  Findings findings;
-  nlohmann::json evidence = nlohmann::json::object();
-
-  const std::string systemd = FirstFile(ctx.fs, kSystemdBinaries);
-  evidence["systemd_binary"] = systemd;
+ServicesFacts GatherServices(const Context& ctx) {
+  ServicesFacts facts;
+  facts.live = ctx.live;
+  facts.systemd_binary = FirstFile(ctx.fs, kSystemdBinaries);
   if (ctx.live) {
     auto booted = ctx.fs.Stat(kSystemdBooted);
-    const bool running = booted.Ok() && booted.Value().type == FileType::kDirectory;
-    evidence["systemd_running"] = running;
-    if (!running) {
-      findings.Add(Status::kFail,
+    facts.systemd_booted = booted.Ok() && booted.Value().type == FileType::kDirectory;
+  }
+  facts.python3 = FirstFile(ctx.fs, kPython3);
+  if (facts.python3.empty()) facts.python2 = FirstFile(ctx.fs, kPython2);
+  return facts;
+}
+
+void WordSystemd(const ServicesFacts& facts, const ServicesVerdict& verdict, Findings& findings) {
+  switch (verdict.systemd) {
+    case SystemdFinding::kRunsAsInit:
+      break;
+    case SystemdFinding::kNotInit:
+      findings.Add(verdict.systemd_status,
                    std::string("systemd is not the init system (") + kSystemdBooted +
                        " does not exist, the sd_booted(3) test); MDE on Linux requires systemd.",
                    "Run MDE on a system booted with systemd. In a container, MDE belongs on the "
                    "host, not inside the container.");
-    }
-  } else if (systemd.empty()) {
-    findings.Add(Status::kFail,
-                 "systemd is not installed in the tree (no /usr/lib/systemd/systemd or "
-                 "/lib/systemd/systemd); MDE on Linux requires systemd.",
-                 "Use an image whose init system is systemd.");
-  } else {
-    findings.Note("systemd is installed at " + systemd +
-                  "; whether it runs as init cannot be known offline.");
+      break;
+    case SystemdFinding::kNotInstalled:
+      findings.Add(verdict.systemd_status,
+                   "systemd is not installed in the tree (no /usr/lib/systemd/systemd or "
+                   "/lib/systemd/systemd); MDE on Linux requires systemd.",
+                   "Use an image whose init system is systemd.");
+      break;
+    case SystemdFinding::kInstalled:
+      findings.Note("systemd is installed at " + facts.systemd_binary +
+                    "; whether it runs as init cannot be known offline.");
+      break;
   }
+}
 
-  const std::string python3 = FirstFile(ctx.fs, kPython3);
-  const std::string python2 = python3.empty() ? FirstFile(ctx.fs, kPython2) : std::string();
-  evidence["python3"] = python3;
-  if (!python2.empty()) evidence["python2"] = python2;
-  if (python3.empty() && !python2.empty()) {
-    findings.Add(Status::kWarn,
-                 "Only Python 2 (" + python2 +
-                     ") is installed; the MDE.Linux VM extension runs "
-                     "with it, but Defender for Cloud requires Python 3 on RHEL 8 and Ubuntu 20.04 "
-                     "and later.",
-                 "Install Python 3 (for example: dnf install python3, or apt-get install python3) "
-                 "before Defender for Cloud deploys the MDE.Linux extension.");
-  } else if (python3.empty()) {
-    findings.Add(Status::kFail,
-                 std::string("No Python interpreter is installed (looked for python3 in /usr/bin, "
-                             "/usr/local/bin, /bin, and python2); the MDE.Linux VM extension will "
-                             "fail with \"") +
-                     kNoPythonMessage + "\"",
-                 "Install Python 3 (for example: dnf install python3, or apt-get install python3). "
-                 "A manual install of MDE without the extension does not need Python.");
+void WordPython(const ServicesFacts& facts, const ServicesVerdict& verdict, Findings& findings) {
+  switch (verdict.python) {
+    case PythonFinding::kPython3:
+      break;
+    case PythonFinding::kOnlyPython2:
+      findings.Add(verdict.python_status,
+                   "Only Python 2 (" + facts.python2 +
+                       ") is installed; the MDE.Linux VM extension runs with it, but Defender for "
+                       "Cloud requires Python 3 on RHEL 8 and Ubuntu 20.04 and later.",
+                   "Install Python 3 (for example: dnf install python3, or apt-get install "
+                   "python3) before Defender for Cloud deploys the MDE.Linux extension.");
+      break;
+    case PythonFinding::kNone:
+      findings.Add(verdict.python_status,
+                   std::string("No Python interpreter is installed (looked for python3 in "
+                               "/usr/bin, /usr/local/bin, /bin, and python2); the MDE.Linux VM "
+                               "extension will fail with \"") +
+                       kNoPythonMessage + "\"",
+                   "Install Python 3 (for example: dnf install python3, or apt-get install "
+                   "python3). A manual install of MDE without the extension does not need Python.");
+      break;
   }
+}
 
-  return findings.Finish(std::string(ctx.live ? "systemd runs as init" : "systemd is installed") +
-                             " and Python 3 is available for the MDE.Linux extension (" + python3 +
-                             ").",
+CheckResult WordServices(const ServicesFacts& facts, const ServicesVerdict& verdict) {
+  nlohmann::json evidence = {{"systemd_binary", facts.systemd_binary}};
+  if (facts.live) evidence["systemd_running"] = facts.systemd_booted;
+  evidence["python3"] = facts.python3;
+  if (!facts.python2.empty()) evidence["python2"] = facts.python2;
+  Findings findings;
+  WordSystemd(facts, verdict, findings);
+  WordPython(facts, verdict, findings);
+  return findings.Finish(std::string(facts.live ? "systemd runs as init" : "systemd is installed") +
+                             " and Python 3 is available for the MDE.Linux extension (" +
+                             facts.python3 + ").",
                          std::move(evidence));
+}
+
+}  // namespace
+
+ServicesVerdict EvaluateServices(const ServicesFacts& facts) {
+  ServicesVerdict verdict;
+  if (facts.live) {
+    verdict.systemd = facts.systemd_booted ? SystemdFinding::kRunsAsInit : SystemdFinding::kNotInit;
+  } else {
+    verdict.systemd =
+        facts.systemd_binary.empty() ? SystemdFinding::kNotInstalled : SystemdFinding::kInstalled;
+  }
+  const bool no_systemd = verdict.systemd == SystemdFinding::kNotInit ||
+                          verdict.systemd == SystemdFinding::kNotInstalled;
+  verdict.systemd_status = no_systemd ? Status::kFail : Status::kPass;
+  if (!facts.python3.empty()) {
+    verdict.python = PythonFinding::kPython3;
+  } else {
+    verdict.python = facts.python2.empty() ? PythonFinding::kNone : PythonFinding::kOnlyPython2;
+  }
+  verdict.python_status = verdict.python == PythonFinding::kNone          ? Status::kFail
+                          : verdict.python == PythonFinding::kOnlyPython2 ? Status::kWarn
+                                                                          : Status::kPass;
+  return verdict;
+}
+
+CheckResult ServicesCheck::Run(const Context& ctx) const {
+  const ServicesFacts facts = GatherServices(ctx);
+  return WordServices(facts, EvaluateServices(facts));
 }
 
 }  // namespace preflight

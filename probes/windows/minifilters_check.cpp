@@ -48,8 +48,10 @@ void ReadRegistered(const Registry& registry, Found& found) {
     std::string instance =
         registry.ReadString(instances_key, "DefaultInstance", kMaxAltitudeBytes).ValueOr("");
     if (instance.empty()) instance = instances.Value().names.front();
+    std::string instance_key = instances_key;
+    instance_key.append("\\").append(instance);
     const Result<std::string> altitude =
-        registry.ReadString(instances_key + "\\" + instance, "Altitude", kMaxAltitudeBytes);
+        registry.ReadString(instance_key, "Altitude", kMaxAltitudeBytes);
     if (!altitude.Ok()) continue;
     Minifilter filter;
     filter.name = service;
@@ -86,97 +88,149 @@ bool RegistryFlag(const Registry& registry, const char* key, const char* name) {
   return registry.ReadDword(key, name).ValueOr(0) != 0;
 }
 
-}  // namespace
+MinifiltersFacts GatherMinifilters(const MinifilterSource& source, const Registry& registry) {
+  Found found = Enumerate(source, registry);
+  MinifiltersFacts facts;
+  facts.filters = std::move(found.filters);
+  facts.source = std::move(found.source);
+  facts.problems = std::move(found.problems);
+  facts.defender_passive = RegistryFlag(registry, kDefenderKey, "PassiveMode") ||
+                           RegistryFlag(registry, kDefenderKey, "ForcePassiveMode");
+  facts.passive_by_policy = RegistryFlag(registry, kAtpPolicyKey, "ForceDefenderPassiveMode");
+  return facts;
+}
 
-// Policy: no filter found at all -> warn (every Windows has some, so the list could not be read);
-// another vendor's anti-virus filter -> fail, explaining passive mode, unless Defender is already
-// passive or ForceDefenderPassiveMode is set (then warn, naming the product); another EDR's
-// activity monitor -> warn; otherwise pass. MDE's own filters are listed, never judged.
-CheckResult MinifiltersCheck::Run(const Context& ctx) const {
-  CheckResult result;
-  const BuiltInMinifilterCatalog& catalog = BuiltInWindowsMinifilterCatalog();
-  Found found = Enumerate(*source_, ctx.registry);
-  Json report = Json::array();
+// "SRTSP64 (Symantec Endpoint Protection) at 329000".
+std::string Label(const ClassifiedFilter& f) {
+  return f.filter.name + (f.driver != nullptr ? " (" + f.driver->product + ")" : "") +
+         (f.filter.altitude.empty() ? "" : " at " + f.filter.altitude);
+}
+
+Json ReportEntry(const ClassifiedFilter& f) {
+  Json entry = {{"name", f.filter.name},
+                {"altitude", f.filter.altitude.empty() ? Json() : Json(f.filter.altitude)},
+                {"group", f.group ? Json(*f.group) : Json()},
+                {"classification", FilterClassName(f.classification)}};
+  if (f.driver != nullptr) entry["product"] = f.driver->vendor + " " + f.driver->product;
+  if (f.filter.legacy) entry["legacy"] = true;
+  return entry;
+}
+
+std::string Summary(const MinifiltersFacts& facts, const MinifiltersVerdict& verdict,
+                    const std::vector<std::string>& mde) {
   std::vector<std::string> conflicts;
   std::vector<std::string> notifies;
+  for (const ClassifiedFilter& f : verdict.filters) {
+    if (f.classification == FilterClass::kConflict) conflicts.push_back(Label(f));
+    if (f.classification == FilterClass::kNotify) notifies.push_back(Label(f));
+  }
+  const std::string where = facts.source == "registry" ? " registered" : " loaded";
+  switch (verdict.finding) {
+    case MinifiltersFinding::kNoneListed:
+      return "No file-system filter could be listed: " + Join(facts.problems, "; ") + ".";
+    case MinifiltersFinding::kConflictPassive:
+      return "Another vendor's anti-virus filter is" + where + " (" + Join(conflicts) +
+             "); Microsoft Defender Antivirus is " +
+             (facts.defender_passive ? "in passive mode" : "set to passive mode by policy") +
+             ", as it must be next to it.";
+    case MinifiltersFinding::kConflict:
+      return "Another vendor's anti-virus filter is" + where + " (" + Join(conflicts) +
+             "): Microsoft Defender Antivirus must run in passive mode next to it, and a Windows "
+             "Server does not switch to passive mode on its own.";
+    case MinifiltersFinding::kOtherEdr:
+      return "Another vendor's activity monitor (EDR) filter is" + where + ": " + Join(notifies) +
+             ". MDE runs next to it, but two EDR sensors on one machine cost performance and may "
+             "need mutual exclusions.";
+    case MinifiltersFinding::kClean:
+      break;
+  }
+  return std::to_string(verdict.filters.size()) + " file-system filters" + where +
+         ", none from another security vendor" +
+         (mde.empty() ? "." : " (MDE's own: " + Join(mde) + ").");
+}
+
+std::string Remediation(MinifiltersFinding finding) {
+  switch (finding) {
+    case MinifiltersFinding::kNoneListed:
+      return "Run the agent elevated (or as the service, LocalSystem) and compare with `fltmc "
+             "filters`.";
+    case MinifiltersFinding::kConflictPassive:
+      return "Keep Defender in passive mode while the other product protects the machine; MDE's "
+             "EDR works in passive mode.";
+    case MinifiltersFinding::kConflict:
+      return "Before onboarding, set HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Advanced Threat "
+             "Protection!ForceDefenderPassiveMode to 1 (REG_DWORD; on 2012 R2 / 2016 install "
+             "md4ws.msi with FORCEPASSIVEMODE=1), or remove the other product. Once onboarded "
+             "with tamper protection on, Defender cannot go back to passive mode.";
+    case MinifiltersFinding::kOtherEdr:
+      return "Add exclusions for each other's processes in both products, as their vendors "
+             "document.";
+    case MinifiltersFinding::kClean:
+      break;
+  }
+  return "";
+}
+
+CheckResult WordMinifilters(const BuiltInMinifilterCatalog& catalog, const MinifiltersFacts& facts,
+                            const MinifiltersVerdict& verdict) {
+  CheckResult result;
+  Json report = Json::array();
   std::vector<std::string> mde;
-  std::set<std::string> seen;
-  for (const Minifilter& filter : found.filters) {
-    if (!seen.insert(ToLower(filter.name)).second) continue;
-    const CatalogDriver* driver = FindDriver(catalog.catalog, filter.name);
-    const std::optional<std::string> group = AltitudeGroup(filter.altitude);
-    const FilterClass cls = ClassifyMinifilter(driver, group);
-    Json entry = {{"name", filter.name},
-                  {"altitude", filter.altitude.empty() ? Json() : Json(filter.altitude)},
-                  {"group", group ? Json(*group) : Json()},
-                  {"classification", FilterClassName(cls)}};
-    if (driver != nullptr) entry["product"] = driver->vendor + " " + driver->product;
-    if (filter.legacy) entry["legacy"] = true;
-    report.push_back(entry);
-    const std::string label = filter.name +
-                              (driver != nullptr ? " (" + driver->product + ")" : "") +
-                              (filter.altitude.empty() ? "" : " at " + filter.altitude);
-    if (cls == FilterClass::kConflict) conflicts.push_back(label);
-    if (cls == FilterClass::kNotify) notifies.push_back(label);
-    if (cls == FilterClass::kMde) mde.push_back(filter.name);
+  for (const ClassifiedFilter& f : verdict.filters) {
+    report.push_back(ReportEntry(f));
+    if (f.classification == FilterClass::kMde) mde.push_back(f.filter.name);
   }
   result.report = {{"minifilters", report}};
-  result.evidence = {{"source", found.source},
+  result.evidence = {{"source", facts.source},
                      {"count", report.size()},
-                     {"problems", found.problems},
+                     {"problems", facts.problems},
                      {"mde", mde}};
   if (!catalog.error.empty()) result.evidence["catalog_error"] = catalog.error;
-
-  if (report.empty()) {
-    result.status = Status::kWarn;
-    result.summary = "No file-system filter could be listed: " + Join(found.problems, "; ") + ".";
-    result.remediation =
-        "Run the agent elevated (or as the service, LocalSystem) and compare with `fltmc filters`.";
-    return result;
-  }
-  const std::string where = found.source == "registry" ? " registered" : " loaded";
-  if (!conflicts.empty()) {
-    const bool passive = RegistryFlag(ctx.registry, kDefenderKey, "PassiveMode") ||
-                         RegistryFlag(ctx.registry, kDefenderKey, "ForcePassiveMode");
-    const bool forced = RegistryFlag(ctx.registry, kAtpPolicyKey, "ForceDefenderPassiveMode");
-    const std::string list = Join(conflicts);
-    if (passive || forced) {
-      result.status = Status::kWarn;
-      result.summary = "Another vendor's anti-virus filter is" + where + " (" + list +
-                       "); Microsoft Defender Antivirus is " +
-                       (passive ? "in passive mode" : "set to passive mode by policy") +
-                       ", as it must be next to it.";
-      result.remediation =
-          "Keep Defender in passive mode while the other product protects the machine; MDE's EDR "
-          "works in passive mode.";
-      return result;
-    }
-    result.status = Status::kFail;
-    result.summary = "Another vendor's anti-virus filter is" + where + " (" + list +
-                     "): Microsoft Defender Antivirus must run in passive mode next to it, and a "
-                     "Windows Server does not switch to passive mode on its own.";
-    result.remediation =
-        "Before onboarding, set HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Advanced Threat "
-        "Protection!ForceDefenderPassiveMode to 1 (REG_DWORD; on 2012 R2 / 2016 install md4ws.msi "
-        "with FORCEPASSIVEMODE=1), or remove the other product. Once onboarded with tamper "
-        "protection on, Defender cannot go back to passive mode.";
-    return result;
-  }
-  if (!notifies.empty()) {
-    result.status = Status::kWarn;
-    result.summary = "Another vendor's activity monitor (EDR) filter is" + where + ": " +
-                     Join(notifies) +
-                     ". MDE runs next to it, but two EDR sensors on one machine "
-                     "cost performance and may need mutual exclusions.";
-    result.remediation =
-        "Add exclusions for each other's processes in both products, as their vendors document.";
-    return result;
-  }
-  result.status = Status::kPass;
-  result.summary = std::to_string(report.size()) + " file-system filters" + where +
-                   ", none from another security vendor" +
-                   (mde.empty() ? "." : " (MDE's own: " + Join(mde) + ").");
+  result.status = verdict.status;
+  result.summary = Summary(facts, verdict, mde);
+  result.remediation = Remediation(verdict.finding);
   return result;
+}
+
+}  // namespace
+
+MinifiltersVerdict EvaluateMinifilters(const MinifilterCatalog& catalog,
+                                       const MinifiltersFacts& facts) {
+  MinifiltersVerdict verdict;
+  std::set<std::string> seen;
+  bool conflict = false;
+  bool notify = false;
+  for (const Minifilter& filter : facts.filters) {
+    if (!seen.insert(ToLower(filter.name)).second) continue;
+    ClassifiedFilter f{filter, FindDriver(catalog, filter.name), AltitudeGroup(filter.altitude)};
+    f.classification = ClassifyMinifilter(f.driver, f.group);
+    conflict = conflict || f.classification == FilterClass::kConflict;
+    notify = notify || f.classification == FilterClass::kNotify;
+    verdict.filters.push_back(std::move(f));
+  }
+  if (verdict.filters.empty()) {
+    verdict.finding = MinifiltersFinding::kNoneListed;
+    verdict.status = Status::kWarn;
+  } else if (conflict && (facts.defender_passive || facts.passive_by_policy)) {
+    verdict.finding = MinifiltersFinding::kConflictPassive;
+    verdict.status = Status::kWarn;
+  } else if (conflict) {
+    verdict.finding = MinifiltersFinding::kConflict;
+    verdict.status = Status::kFail;
+  } else if (notify) {
+    verdict.finding = MinifiltersFinding::kOtherEdr;
+    verdict.status = Status::kWarn;
+  } else {
+    verdict.finding = MinifiltersFinding::kClean;
+    verdict.status = Status::kPass;
+  }
+  return verdict;
+}
+
+CheckResult MinifiltersCheck::Run(const Context& ctx) const {
+  const BuiltInMinifilterCatalog& catalog = BuiltInWindowsMinifilterCatalog();
+  const MinifiltersFacts facts = GatherMinifilters(*source_, ctx.registry);
+  return WordMinifilters(catalog, facts, EvaluateMinifilters(catalog.catalog, facts));
 }
 
 }  // namespace preflight

@@ -1,11 +1,52 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "platform/minifilter_source.h"
 #include "probes/check.h"
+#include "probes/windows/minifilters.h"
 
 namespace preflight {
+
+// What windows.minifilters reads, as plain data.
+struct MinifiltersFacts {
+  std::vector<Minifilter> filters;
+  std::string source;  // "filter_manager", or "registry" when the Filter Manager gave none
+  std::vector<std::string> problems;
+  bool defender_passive = false;   // Windows Defender!PassiveMode or !ForcePassiveMode
+  bool passive_by_policy = false;  // the ATP policy ForceDefenderPassiveMode
+};
+
+struct ClassifiedFilter {
+  Minifilter filter;
+  const CatalogDriver* driver = nullptr;  // the catalog's entry; null when unknown
+  std::optional<std::string> group;       // the altitude's load order group
+  FilterClass classification = FilterClass::kAllowed;
+};
+
+enum class MinifiltersFinding {
+  kNoneListed,       // every Windows has filters, so the list could not be read
+  kConflictPassive,  // another anti-virus, Defender passive already (or by policy)
+  kConflict,         // another anti-virus, Defender not set to passive
+  kOtherEdr,         // another vendor's activity monitor
+  kClean,
+};
+
+struct MinifiltersVerdict {
+  std::vector<ClassifiedFilter> filters;  // each name once, in the order found
+  MinifiltersFinding finding = MinifiltersFinding::kNoneListed;
+  Status status = Status::kWarn;
+};
+
+// Policy: no filter found at all -> warn; another vendor's anti-virus filter -> fail, explaining
+// passive mode, unless Defender is already passive or ForceDefenderPassiveMode is set (then warn,
+// naming the product); another EDR's activity monitor -> warn; otherwise pass. MDE's own filters
+// are listed, never judged. `catalog` must outlive the verdict. Pure.
+MinifiltersVerdict EvaluateMinifilters(const MinifilterCatalog& catalog,
+                                       const MinifiltersFacts& facts);
 
 // windows.minifilters: the file-system filter drivers on the machine, classified by the catalog
 // (probes/data/windows_minifilters.json) and their altitude group; another vendor's anti-virus

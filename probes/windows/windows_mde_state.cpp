@@ -24,6 +24,8 @@ constexpr const char* kMmaServiceKey = "SYSTEM\\CurrentControlSet\\Services\\Hea
 // FILETIME ticks between 1601-01-01 and 1970-01-01.
 constexpr std::uint64_t kEpochDifferenceTicks = 116444736000000000ULL;
 
+using TimePoint = std::chrono::system_clock::time_point;
+
 Json OrNull(const std::string& value) { return value.empty() ? Json() : Json(value); }
 
 std::string ReadText(const Registry& registry, const char* key, const char* name,
@@ -88,6 +90,98 @@ UnifiedAgent FindUnifiedAgent(const Registry& registry, std::vector<std::string>
   return agent;
 }
 
+WindowsMdeFacts GatherWindowsMde(const Context& ctx) {
+  WindowsMdeFacts facts;
+  const Registry& registry = ctx.registry;
+  std::vector<std::string>& notes = facts.notes;
+  // The Sense service (MsSense.exe): inbox on 2019 and later, installed by md4ws.msi on 2012 R2 /
+  // 2016 (configure-server-endpoints.md: "sc.exe query sense").
+  if (ctx.services.Available()) {
+    const Result<ServiceStatus> sense = ctx.services.Query("Sense");
+    if (sense.Ok()) {
+      facts.sense = sense.Value();
+    } else {
+      notes.push_back("cannot query the Sense service: " + sense.Err().message);
+    }
+  } else {
+    notes.push_back("the service control manager is not available");
+  }
+  const UnifiedAgent unified = FindUnifiedAgent(registry, notes);
+  facts.unified_agent = unified.found;
+  facts.unified_agent_name = unified.name;
+  facts.unified_agent_version = unified.version;
+  const Result<bool> atp_key = registry.KeyExists(kAtpKey);
+  if (atp_key.Ok()) facts.atp_key = atp_key.Value();
+  facts.sense_id = ReadText(registry, kAtpKey, "SenseId", notes);
+  facts.install_location = ReadText(registry, kAtpKey, "InstallLocation", notes);
+  facts.onboarding_state = ReadFlag(registry, kAtpStatusKey, "OnboardingState", notes);
+  facts.org_id = ReadText(registry, kAtpStatusKey, "OrgId", notes);
+  facts.last_connected = ReadFiletime(registry, notes);
+  const Result<bool> status_key = registry.KeyExists(kAtpStatusKey);
+  if (status_key.Ok()) facts.status_key = status_key.Value();
+  // The legacy MMA path (HealthService) on 2012 R2 / 2016 before the unified agent.
+  facts.mma = registry.KeyExists(kMmaServiceKey).ValueOr(false);
+  // Passive mode as the analyzer reads it (MDEClientAnalyzer.ps1 L2772-2780).
+  facts.force_passive = ReadFlag(registry, kDefenderKey, "ForcePassiveMode", notes);
+  facts.passive = ReadFlag(registry, kDefenderKey, "PassiveMode", notes);
+  return facts;
+}
+
+void AddEvidence(const WindowsMdeFacts& facts, const std::optional<TimePoint>& last_time,
+                 MdeState& state) {
+  if (facts.sense) {
+    state.evidence["sense_service"] = {{"state", state.service_state},
+                                       {"detail", facts.sense->detail}};
+  }
+  if (facts.unified_agent) {
+    state.evidence["unified_agent"] = {{"name", facts.unified_agent_name},
+                                       {"version", OrNull(facts.unified_agent_version)}};
+  }
+  state.evidence["atp"] = {
+      {"key", facts.atp_key.value_or(false)},
+      {"onboarding_state", facts.onboarding_state ? Json(*facts.onboarding_state) : Json()},
+      {"org_id", OrNull(facts.org_id)},
+      {"sense_id", OrNull(facts.sense_id)},
+      {"install_location", OrNull(facts.install_location)},
+      {"last_connected", last_time ? Json(FormatUtc(*last_time)) : Json()}};
+  state.evidence["mma"] = facts.mma;
+}
+
+std::optional<bool> Installed(const WindowsMdeFacts& facts) {
+  if (facts.sense) return facts.sense->state != ServiceState::kNotFound || facts.unified_agent;
+  if (facts.unified_agent || !facts.install_location.empty()) return true;
+  if (facts.atp_key == false) return false;
+  return std::nullopt;
+}
+
+// troubleshoot-onboarding.md: the onboarding script's error 40 is "SENSE service onboarding status
+// isn't set to 1".
+std::optional<bool> Onboarded(const WindowsMdeFacts& facts, const MdeState& state) {
+  if (facts.onboarding_state) return *facts.onboarding_state == 1;
+  if (facts.status_key == false || state.installed == false) return false;
+  return std::nullopt;
+}
+
+// Sense must run and have connected within kMaxSilence; judged only once onboarded.
+void JudgeHealth(const WindowsMdeFacts& facts, const std::optional<TimePoint>& last_time,
+                 TimePoint now, MdeState& state) {
+  if (state.service_state.empty()) {
+    state.notes.push_back("whether Sense runs is unknown, so health is unknown");
+    return;
+  }
+  if (facts.sense->state != ServiceState::kActive) {
+    state.health_issues.push_back("the Sense service is " + state.service_state);
+  }
+  if (!last_time.has_value()) {
+    state.health_issues.push_back("Sense has no record of connecting to the MDE service");
+  } else if (now - *last_time > kMaxSilence) {
+    const auto hours = std::chrono::duration_cast<std::chrono::hours>(now - *last_time).count();
+    state.health_issues.push_back("Sense last connected " + std::to_string(hours / 24) +
+                                  " days ago (" + FormatUtc(*last_time) + ")");
+  }
+  state.healthy = state.health_issues.empty();
+}
+
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> FiletimeToTimePoint(std::uint64_t filetime) {
@@ -114,109 +208,40 @@ std::string FormatUtc(std::chrono::system_clock::time_point time) {
   return text;
 }
 
-MdeState ReadWindowsMdeState(const Context& ctx, std::chrono::system_clock::time_point now) {
+MdeState EvaluateWindowsMdeState(const WindowsMdeFacts& facts, TimePoint now) {
   MdeState state;
-  const Registry& registry = ctx.registry;
-  std::vector<std::string>& notes = state.notes;
-
-  // The Sense service (MsSense.exe): inbox on 2019 and later, installed by md4ws.msi on 2012 R2 /
-  // 2016 (configure-server-endpoints.md: "sc.exe query sense").
-  std::optional<bool> sense_present;
-  bool sense_running = false;
-  if (ctx.services.Available()) {
-    const Result<ServiceStatus> sense = ctx.services.Query("Sense");
-    if (sense.Ok()) {
-      state.service_state = ServiceStateName(sense.Value().state);
-      sense_present = sense.Value().state != ServiceState::kNotFound;
-      sense_running = sense.Value().state == ServiceState::kActive;
-      state.evidence["sense_service"] = {{"state", state.service_state},
-                                         {"detail", sense.Value().detail}};
-    } else {
-      notes.push_back("cannot query the Sense service: " + sense.Err().message);
-    }
-  } else {
-    notes.push_back("the service control manager is not available");
+  state.notes = facts.notes;
+  if (facts.sense) state.service_state = ServiceStateName(facts.sense->state);
+  if (facts.unified_agent) {
+    state.package_version = facts.unified_agent_version;
+    state.version = facts.unified_agent_version;
   }
-
-  const UnifiedAgent unified = FindUnifiedAgent(registry, notes);
-  if (unified.found) {
-    state.package_version = unified.version;
-    state.version = unified.version;
-    state.evidence["unified_agent"] = {{"name", unified.name},
-                                       {"version", OrNull(unified.version)}};
+  state.machine_id = facts.sense_id;
+  state.org_id = facts.org_id;
+  const auto last_time =
+      facts.last_connected ? FiletimeToTimePoint(*facts.last_connected) : std::nullopt;
+  AddEvidence(facts, last_time, state);
+  if (facts.force_passive || facts.passive) {
+    state.passive_mode = facts.force_passive.value_or(0) == 1 || facts.passive.value_or(0) == 1;
   }
-
-  const Result<bool> atp_key = registry.KeyExists(kAtpKey);
-  state.machine_id = ReadText(registry, kAtpKey, "SenseId", notes);
-  const std::string install_location = ReadText(registry, kAtpKey, "InstallLocation", notes);
-  const std::optional<std::uint32_t> onboarding =
-      ReadFlag(registry, kAtpStatusKey, "OnboardingState", notes);
-  state.org_id = ReadText(registry, kAtpStatusKey, "OrgId", notes);
-  const std::optional<std::uint64_t> last_connected = ReadFiletime(registry, notes);
-  const auto last_time = last_connected ? FiletimeToTimePoint(*last_connected) : std::nullopt;
-  state.evidence["atp"] = {{"key", atp_key.ValueOr(false)},
-                           {"onboarding_state", onboarding ? Json(*onboarding) : Json()},
-                           {"org_id", OrNull(state.org_id)},
-                           {"sense_id", OrNull(state.machine_id)},
-                           {"install_location", OrNull(install_location)},
-                           {"last_connected", last_time ? Json(FormatUtc(*last_time)) : Json()}};
-
-  // The legacy MMA path (HealthService) on 2012 R2 / 2016 before the unified agent.
-  const bool mma = registry.KeyExists(kMmaServiceKey).ValueOr(false);
-  state.evidence["mma"] = mma;
-
-  // Passive mode as the analyzer reads it (MDEClientAnalyzer.ps1 L2772-2780).
-  const auto forced = ReadFlag(registry, kDefenderKey, "ForcePassiveMode", notes);
-  const auto passive = ReadFlag(registry, kDefenderKey, "PassiveMode", notes);
-  if (forced || passive) state.passive_mode = forced.value_or(0) == 1 || passive.value_or(0) == 1;
-
-  if (sense_present) {
-    state.installed = *sense_present || unified.found;
-  } else if (unified.found || !install_location.empty()) {
-    state.installed = true;
-  } else if (atp_key.Ok() && !atp_key.Value()) {
-    state.installed = false;
+  state.installed = Installed(facts);
+  if (!state.installed) {
+    state.notes.push_back("neither the Sense service nor MDE's registry keys could be read");
   }
-  if (!state.installed)
-    notes.push_back("neither the Sense service nor MDE's registry keys could be read");
-
-  // troubleshoot-onboarding.md: the onboarding script's error 40 is "SENSE service onboarding
-  // status isn't set to 1".
-  if (onboarding) {
-    state.onboarded = *onboarding == 1;
-  } else if (!registry.KeyExists(kAtpStatusKey).ValueOr(true)) {
-    state.onboarded = false;
-  } else if (state.installed == false) {
-    state.onboarded = false;
-  } else {
-    notes.push_back("the onboarding state could not be read");
-  }
-
-  if (state.onboarded == true) {
-    if (state.service_state.empty()) {
-      notes.push_back("whether Sense runs is unknown, so health is unknown");
-    } else {
-      if (!sense_running)
-        state.health_issues.push_back("the Sense service is " + state.service_state);
-      if (!last_time.has_value()) {
-        state.health_issues.push_back("Sense has no record of connecting to the MDE service");
-      } else {
-        const std::chrono::system_clock::time_point when = last_time.value();
-        if (now - when > kMaxSilence) {
-          const auto hours = std::chrono::duration_cast<std::chrono::hours>(now - when).count();
-          state.health_issues.push_back("Sense last connected " + std::to_string(hours / 24) +
-                                        " days ago (" + FormatUtc(when) + ")");
-        }
-      }
-      state.healthy = state.health_issues.empty();
-    }
-  }
-  if (mma && sense_present == false && !unified.found) {
+  state.onboarded = Onboarded(facts, state);
+  if (!state.onboarded) state.notes.push_back("the onboarding state could not be read");
+  if (state.onboarded == true) JudgeHealth(facts, last_time, now, state);
+  const bool sense_absent = facts.sense && facts.sense->state == ServiceState::kNotFound;
+  if (facts.mma && sense_absent && !facts.unified_agent) {
     state.health_issues.push_back(
         "the Microsoft Monitoring Agent (HealthService) is present without the unified agent: the "
         "legacy MMA-based onboarding, which Defender for Cloud replaces with the unified agent");
   }
   return state;
+}
+
+MdeState ReadWindowsMdeState(const Context& ctx, TimePoint now) {
+  return EvaluateWindowsMdeState(GatherWindowsMde(ctx), now);
 }
 
 const MdeState& WindowsMdeStateOf(const Context& ctx) {

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "platform/service_manager.h"
 #include "probes/check.h"
 #include "probes/common/mde_state.h"
 
@@ -27,6 +29,29 @@ std::string FormatUtc(std::chrono::system_clock::time_point time);
 // A device that sent nothing for more than 7 days is "Inactive" in the Defender portal
 // (defender-docs defender-endpoint/fix-unhealthy-sensors.md).
 inline constexpr std::chrono::hours kMaxSilence{7 * 24};
+
+// What ReadWindowsMdeState reads, as plain data; nullopt where a value is absent or unreadable.
+struct WindowsMdeFacts {
+  std::optional<ServiceStatus> sense;  // the Sense service; nullopt when it could not be asked
+  bool unified_agent = false;          // md4ws.msi's entry in Add/Remove Programs
+  std::string unified_agent_name;
+  std::string unified_agent_version;
+  std::optional<bool> atp_key;  // the Windows Advanced Threat Protection key exists
+  std::string sense_id;
+  std::string install_location;
+  std::optional<std::uint32_t> onboarding_state;
+  std::string org_id;
+  std::optional<bool> status_key;               // its Status subkey exists
+  std::optional<std::uint64_t> last_connected;  // FILETIME
+  bool mma = false;  // the legacy Microsoft Monitoring Agent (HealthService) is registered
+  std::optional<std::uint32_t> force_passive;  // Windows Defender!ForcePassiveMode
+  std::optional<std::uint32_t> passive;        // Windows Defender!PassiveMode
+  std::vector<std::string> notes;              // what could not be read, and why
+};
+
+// Installed, onboarded and healthy from the facts: LastConnected is judged against `now`. Pure.
+MdeState EvaluateWindowsMdeState(const WindowsMdeFacts& facts,
+                                 std::chrono::system_clock::time_point now);
 
 // MDE's state on a Windows machine: the Sense service, the ATP status key (OnboardingState, OrgId,
 // LastConnected), SenseId, the unified agent's ARP entry (2012 R2 / 2016), the legacy MMA

@@ -89,5 +89,61 @@ TEST(KernelCheck, LiveFallsBackToUname) {
   EXPECT_EQ(r.evidence["ebpf_minimum_kernel"], "4.19.0");
 }
 
+TEST(EvaluateKernel, Table) {
+  LinuxSupport support;
+  support.minimum_kernel = "3.10.0-327";
+  support.ebpf_minimums.push_back(EbpfMinimum{{"debian"}, "", "", "4.19.0"});
+  struct Row {
+    const LinuxSupport* support;
+    const char* release;
+    const char* config_path;
+    const char* fanotify;
+    const char* permissions;
+    bool below_minimum;
+    FanotifyFinding fanotify_finding;
+    Status fanotify_status;
+    int ebpf_supported;  // -1: not evaluated (no support table)
+  };
+  const Row rows[] = {
+      {&support, "6.1.0-18-amd64", "/boot/config-6.1.0-18-amd64", "y", "y", false,
+       FanotifyFinding::kBlocking, Status::kPass, 1},
+      {&support, "3.10.0-123", "/boot/config-3.10.0-123", "y", "y", true,
+       FanotifyFinding::kBlocking, Status::kPass, 0},
+      {&support, "4.9.0-1", "/boot/config-4.9.0-1", "n", "absent", false, FanotifyFinding::kMissing,
+       Status::kFail, 0},
+      {&support, "6.1.0-18-amd64", "/proc/config.gz", "y", "n", false,
+       FanotifyFinding::kNoPermissionEvents, Status::kWarn, 1},
+      // A module is not built in: permission events need CONFIG_FANOTIFY=y.
+      {&support, "6.1.0-18-amd64", "/proc/config.gz", "m", "y", false, FanotifyFinding::kMissing,
+       Status::kFail, 1},
+      {&support, "6.1.0-18-amd64", "", "", "", false, FanotifyFinding::kUnknown, Status::kWarn, 1},
+      // Without the table: the documented minimum, and no eBPF verdict.
+      {nullptr, "3.10.0-326", "", "", "", true, FanotifyFinding::kUnknown, Status::kWarn, -1},
+      {nullptr, "3.10.0-327", "/boot/config-3.10.0-327", "y", "y", false,
+       FanotifyFinding::kBlocking, Status::kPass, -1},
+  };
+  for (const Row& row : rows) {
+    KernelFacts facts;
+    facts.release = row.release;
+    facts.config_path = row.config_path;
+    facts.config_fanotify = row.fanotify;
+    facts.config_permissions = row.permissions;
+    facts.os_id = "debian";
+    facts.os_version_id = "12";
+    const KernelVerdict verdict = EvaluateKernel(row.support, facts);
+    const std::string label = std::string(row.release) + " " + row.config_path;
+    EXPECT_TRUE(verdict.release_known) << label;
+    EXPECT_EQ(verdict.minimum, "3.10.0-327") << label;
+    EXPECT_EQ(verdict.below_minimum, row.below_minimum) << label;
+    EXPECT_EQ(verdict.fanotify, row.fanotify_finding) << label;
+    EXPECT_EQ(verdict.fanotify_status, row.fanotify_status) << label;
+    EXPECT_EQ(verdict.ebpf.has_value(), row.ebpf_supported >= 0) << label;
+    if (verdict.ebpf) {
+      EXPECT_EQ(verdict.ebpf->supported, row.ebpf_supported == 1) << label;
+    }
+  }
+  EXPECT_FALSE(EvaluateKernel(&support, KernelFacts{}).release_known);
+}
+
 }  // namespace
 }  // namespace preflight::testing

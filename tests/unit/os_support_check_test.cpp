@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "probes/common/os_release.h"
+#include "probes/linux/linux_support.h"
+#include "probes/linux/os_support.h"
+
 #include "tests/unit/hostchecks_fixture.h"
 
 namespace preflight::testing {
@@ -95,6 +99,69 @@ TEST(OsSupportCheck, LiveUsesUnameForTheArchitecture) {
   r = OsSupportCheck().Run(x64.Ctx(/*live=*/true));
   EXPECT_EQ(r.status, Status::kPass) << r.summary;
   EXPECT_EQ(r.evidence["machine"], "x86_64");
+}
+
+TEST(EvaluateOsSupport, Table) {
+  const LinuxSupport& support = EmbeddedLinuxSupport().Value();
+  constexpr const char* kCentOs7 =
+      "ID=\"centos\"\nID_LIKE=\"rhel fedora\"\nVERSION_ID=\"7\"\nNAME=\"CentOS Linux\"\n";
+  struct Row {
+    const char* os_release;  // empty: no os-release
+    const char* redhat;      // empty: no /etc/redhat-release
+    const char* machine;
+    bool identified;
+    const char* id;
+    const char* source;
+    Arch arch;
+    OsVerdict verdict;
+    const char* precise_version;
+  };
+  const Row rows[] = {
+      {"ID=ubuntu\nVERSION_ID=\"22.04\"\n", "", "x86_64", true, "ubuntu", "/etc/os-release",
+       Arch::kX64, OsVerdict::kSupported, ""},
+      // Unknown machine: judged as x64.
+      {"ID=ubuntu\nVERSION_ID=\"22.04\"\n", "", "", true, "ubuntu", "/etc/os-release", Arch::kX64,
+       OsVerdict::kSupported, ""},
+      {"ID=ubuntu\nVERSION_ID=\"18.04\"\n", "", "aarch64", true, "ubuntu", "/etc/os-release",
+       Arch::kArm64, OsVerdict::kUnsupportedVersion, ""},
+      {"ID=ubuntu\nVERSION_ID=\"22.04\"\n", "", "ppc64le", true, "ubuntu", "/etc/os-release",
+       Arch::kOther, OsVerdict::kArchNotSupported, ""},
+      // No os-release: /etc/redhat-release stands in.
+      {"", "Red Hat Enterprise Linux Server release 6.10 (Santiago)\n", "x86_64", true, "rhel",
+       "/etc/redhat-release", Arch::kX64, OsVerdict::kUnsupportedVersion, ""},
+      // VERSION_ID="7" is completed from /etc/redhat-release of the same distribution only.
+      {kCentOs7, "CentOS Linux release 7.9.2009 (Core)\n", "x86_64", true, "centos",
+       "/etc/os-release", Arch::kX64, OsVerdict::kSupported, "7.9.2009"},
+      {kCentOs7, "", "x86_64", true, "centos", "/etc/os-release", Arch::kX64,
+       OsVerdict::kImpreciseVersion, ""},
+      {kCentOs7, "Red Hat Enterprise Linux Server release 7.9 (Maipo)\n", "x86_64", true, "centos",
+       "/etc/os-release", Arch::kX64, OsVerdict::kImpreciseVersion, ""},
+      // os-release wins over /etc/redhat-release when both name a distribution.
+      {"ID=rhel\nVERSION_ID=\"9.4\"\n", "Red Hat Enterprise Linux Server release 6.10\n", "x86_64",
+       true, "rhel", "/etc/os-release", Arch::kX64, OsVerdict::kSupported, ""},
+      {"", "", "x86_64", false, "", "", Arch::kX64, OsVerdict::kUnknownDistro, ""},
+      {"", "Some Linux release 1.0\n", "x86_64", false, "", "", Arch::kX64,
+       OsVerdict::kUnknownDistro, ""},
+  };
+  for (const Row& row : rows) {
+    OsSupportFacts facts;
+    if (*row.os_release != '\0') {
+      facts.os_release = ParseOsRelease(row.os_release);
+      facts.os_release_source = "/etc/os-release";
+    }
+    if (*row.redhat != '\0') facts.redhat_release = ParseRedHatRelease(row.redhat);
+    facts.machine = row.machine;
+    const OsSupportVerdict verdict = EvaluateOsSupport(support, facts);
+    const std::string label =
+        std::string(row.os_release) + " | " + row.redhat + " | " + row.machine;
+    EXPECT_EQ(verdict.identified, row.identified) << label;
+    if (!row.identified) continue;
+    EXPECT_EQ(verdict.os.id, row.id) << label;
+    EXPECT_EQ(verdict.source, row.source) << label;
+    EXPECT_EQ(verdict.arch, row.arch) << label;
+    EXPECT_EQ(verdict.eval.verdict, row.verdict) << label;
+    EXPECT_EQ(verdict.precise_version, row.precise_version) << label;
+  }
 }
 
 }  // namespace

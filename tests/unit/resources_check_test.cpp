@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+
 #include "tests/unit/hostchecks_fixture.h"
 
 namespace preflight::testing {
@@ -129,6 +132,51 @@ TEST(ResourcesCheck, LiveUsesSystemInfo) {
   const CheckResult unknown = ResourcesCheck().Run(world.Ctx(/*live=*/true));
   EXPECT_EQ(unknown.status, Status::kWarn) << unknown.summary;
   EXPECT_EQ(unknown.evidence["cpus"], 8U);
+}
+
+TEST(EvaluateResources, Table) {
+  struct Row {
+    std::optional<std::uint64_t> memory_kib;
+    std::optional<std::uint64_t> disk_available_bytes;
+    std::optional<std::string> glibc;
+    std::optional<std::uint64_t> cpus;
+    Measure memory;
+    Measure disk;
+    Measure glibc_measure;
+  };
+  const Row rows[] = {
+      {8U << 20, 10 * kGiB, "2.35", 4, Measure::kEnough, Measure::kEnough, Measure::kEnough},
+      // The minimums themselves are enough: 1024 MB of MemTotal, 2048 MB free, glibc 2.17.
+      {1024U << 10, 2 * kGiB, "2.17", 1, Measure::kEnough, Measure::kEnough, Measure::kEnough},
+      {(1024U << 10) - 1, 2 * kGiB - 1, "2.12", 1, Measure::kBelowMinimum, Measure::kBelowMinimum,
+       Measure::kBelowMinimum},
+      // ldd prints "2.9"-style versions; they compare as numbers, not text.
+      {512U << 10, 100 * kMiB, "2.9", std::nullopt, Measure::kBelowMinimum, Measure::kBelowMinimum,
+       Measure::kBelowMinimum},
+      {std::nullopt, std::nullopt, std::nullopt, std::nullopt, Measure::kUnknown, Measure::kUnknown,
+       Measure::kUnknown},
+  };
+  for (const Row& row : rows) {
+    ResourcesFacts facts;
+    facts.memory_kib = row.memory_kib;
+    if (row.disk_available_bytes) facts.disk = SpaceInfo{50 * kGiB, *row.disk_available_bytes};
+    facts.glibc = row.glibc;
+    facts.cpus = row.cpus;
+    const ResourcesVerdict verdict = EvaluateResources(facts);
+    const std::string label = std::to_string(row.memory_kib.value_or(0)) + " kiB, " +
+                              std::to_string(row.disk_available_bytes.value_or(0)) + " B, glibc " +
+                              row.glibc.value_or("?");
+    EXPECT_EQ(verdict.memory, row.memory) << label;
+    EXPECT_EQ(verdict.disk, row.disk) << label;
+    EXPECT_EQ(verdict.glibc, row.glibc_measure) << label;
+    EXPECT_EQ(verdict.cpus_known, row.cpus.has_value()) << label;
+  }
+  ResourcesFacts facts;
+  facts.memory_kib = 7933U * 1024;
+  facts.disk = SpaceInfo{50 * kGiB, 3 * kGiB};
+  const ResourcesVerdict verdict = EvaluateResources(facts);
+  EXPECT_EQ(verdict.memory_mb, 7933U);
+  EXPECT_EQ(verdict.disk_available_mb, 3072U);
 }
 
 }  // namespace

@@ -69,5 +69,55 @@ TEST(ServicesCheck, LiveFollowsTheSdBootedRule) {
   EXPECT_TRUE(Has(r.summary, "systemd runs as init")) << r.summary;
 }
 
+TEST(EvaluateServices, Table) {
+  struct Row {
+    bool live;
+    const char* systemd_binary;
+    bool booted;
+    const char* python3;
+    const char* python2;
+    SystemdFinding systemd;
+    Status systemd_status;
+    PythonFinding python;
+    Status python_status;
+  };
+  const Row rows[] = {
+      {true, "/usr/lib/systemd/systemd", true, "/usr/bin/python3", "", SystemdFinding::kRunsAsInit,
+       Status::kPass, PythonFinding::kPython3, Status::kPass},
+      // Live, the sd_booted(3) test decides, whatever is installed.
+      {true, "/usr/lib/systemd/systemd", false, "/usr/bin/python3", "", SystemdFinding::kNotInit,
+       Status::kFail, PythonFinding::kPython3, Status::kPass},
+      {true, "", true, "/usr/bin/python3", "", SystemdFinding::kRunsAsInit, Status::kPass,
+       PythonFinding::kPython3, Status::kPass},
+      // Offline, only whether it is installed can be known.
+      {false, "/lib/systemd/systemd", false, "/usr/bin/python3", "", SystemdFinding::kInstalled,
+       Status::kPass, PythonFinding::kPython3, Status::kPass},
+      {false, "", false, "/usr/bin/python3", "", SystemdFinding::kNotInstalled, Status::kFail,
+       PythonFinding::kPython3, Status::kPass},
+      {false, "/lib/systemd/systemd", false, "", "/usr/bin/python2", SystemdFinding::kInstalled,
+       Status::kPass, PythonFinding::kOnlyPython2, Status::kWarn},
+      {false, "/lib/systemd/systemd", false, "", "", SystemdFinding::kInstalled, Status::kPass,
+       PythonFinding::kNone, Status::kFail},
+      // Python 3 wins over a Python 2 next to it.
+      {true, "", true, "/usr/local/bin/python3", "/usr/bin/python2", SystemdFinding::kRunsAsInit,
+       Status::kPass, PythonFinding::kPython3, Status::kPass},
+  };
+  for (const Row& row : rows) {
+    ServicesFacts facts;
+    facts.live = row.live;
+    facts.systemd_binary = row.systemd_binary;
+    facts.systemd_booted = row.booted;
+    facts.python3 = row.python3;
+    facts.python2 = row.python2;
+    const ServicesVerdict verdict = EvaluateServices(facts);
+    const std::string label = std::string(row.live ? "live " : "offline ") + row.systemd_binary +
+                              " " + row.python3 + " " + row.python2;
+    EXPECT_EQ(verdict.systemd, row.systemd) << label;
+    EXPECT_EQ(verdict.systemd_status, row.systemd_status) << label;
+    EXPECT_EQ(verdict.python, row.python) << label;
+    EXPECT_EQ(verdict.python_status, row.python_status) << label;
+  }
+}
+
 }  // namespace
 }  // namespace preflight::testing
