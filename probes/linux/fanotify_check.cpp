@@ -57,7 +57,7 @@ nlohmann::json StatsJson(const FanotifyScanStats& s) {
 CheckResult FanotifyCheck::Run(const Context& ctx) const {
   CheckResult result;
   FanotifyFindings findings;
-  const BuiltInCatalog& built_in = BuiltInFanotifyCatalog();
+  const BuiltInCatalog<FanotifyCatalog>& built_in = BuiltInFanotifyCatalog();
   if (!built_in.error.empty()) {
     result.evidence["catalog_error"] = built_in.error;
     findings.Add(Status::kWarn, "The built-in product catalog did not load (" + built_in.error +
@@ -113,18 +113,18 @@ CheckResult FanotifyCheck::Run(const Context& ctx) const {
     users.push_back(HolderReport(entry));
     const std::string label = HolderLabel(entry);
     switch (entry.classification) {
-      case HolderClass::kConflict:
+      case Classification::kConflict:
         conflict.push_back(label);
         break;
-      case HolderClass::kAllowed:
+      case Classification::kAllowed:
         // The sentence already says "fapolicyd"; pid and path are what tell instances apart.
         allowed.push_back("pid " + std::to_string(entry.holder->pid) +
                           (entry.holder->exe.empty() ? "" : ", " + entry.holder->exe));
         break;
-      case HolderClass::kMde:
+      case Classification::kMde:
         mde.push_back(label);
         break;
-      case HolderClass::kNotify:
+      case Classification::kNotify:
         (entry.blocking_unknown ? unknown : notify).push_back(label);
         break;
     }

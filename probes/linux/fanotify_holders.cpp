@@ -133,7 +133,7 @@ nlohmann::json HolderReport(const ClassifiedHolder& entry) {
       {"uid", h.uid ? nlohmann::json(*h.uid) : nlohmann::json(nullptr)},
       {"blocking", entry.blocking},
       {"blocking_unknown", entry.blocking_unknown},
-      {"classification", HolderClassName(entry.classification)},
+      {"classification", ClassificationName(entry.classification)},
       {"product", entry.product ? nlohmann::json(entry.product->name) : nlohmann::json(nullptr)},
       {"vendor", entry.product ? nlohmann::json(entry.product->vendor) : nlohmann::json(nullptr)},
       {"catalog_id", entry.product ? nlohmann::json(entry.product->id) : nlohmann::json(nullptr)},

@@ -23,7 +23,7 @@ struct ClassifiedHolder {
   // Some group could not be read whole (fdinfo cut to its tail, or unreadable) and what was read
   // shows no sign of blocking, so whether it blocks is unknown.
   bool blocking_unknown = false;
-  HolderClass classification = HolderClass::kNotify;
+  Classification classification = Classification::kNotify;
 };
 
 // exe as the catalog knows it: a path under the real target of /opt/microsoft/mdatp (when that

@@ -94,7 +94,7 @@ bool RegistryFlag(const Registry& registry, const char* key, const char* name) {
 // activity monitor -> warn; otherwise pass. MDE's own filters are listed, never judged.
 CheckResult MinifiltersCheck::Run(const Context& ctx) const {
   CheckResult result;
-  const BuiltInMinifilterCatalog& catalog = BuiltInWindowsMinifilterCatalog();
+  const BuiltInCatalog<MinifilterCatalog>& catalog = BuiltInWindowsMinifilterCatalog();
   Found found = Enumerate(*source_, ctx.registry);
   Json report = Json::array();
   std::vector<std::string> conflicts;
@@ -105,20 +105,20 @@ CheckResult MinifiltersCheck::Run(const Context& ctx) const {
     if (!seen.insert(ToLower(filter.name)).second) continue;
     const CatalogDriver* driver = FindDriver(catalog.catalog, filter.name);
     const std::optional<std::string> group = AltitudeGroup(filter.altitude);
-    const FilterClass cls = ClassifyMinifilter(driver, group);
+    const Classification cls = ClassifyMinifilter(driver, group);
     Json entry = {{"name", filter.name},
                   {"altitude", filter.altitude.empty() ? Json() : Json(filter.altitude)},
                   {"group", group ? Json(*group) : Json()},
-                  {"classification", FilterClassName(cls)}};
+                  {"classification", ClassificationName(cls)}};
     if (driver != nullptr) entry["product"] = driver->vendor + " " + driver->product;
     if (filter.legacy) entry["legacy"] = true;
     report.push_back(entry);
     const std::string label = filter.name +
                               (driver != nullptr ? " (" + driver->product + ")" : "") +
                               (filter.altitude.empty() ? "" : " at " + filter.altitude);
-    if (cls == FilterClass::kConflict) conflicts.push_back(label);
-    if (cls == FilterClass::kNotify) notifies.push_back(label);
-    if (cls == FilterClass::kMde) mde.push_back(filter.name);
+    if (cls == Classification::kConflict) conflicts.push_back(label);
+    if (cls == Classification::kNotify) notifies.push_back(label);
+    if (cls == Classification::kMde) mde.push_back(filter.name);
   }
   result.report = {{"minifilters", report}};
   result.evidence = {{"source", found.source},
