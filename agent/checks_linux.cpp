@@ -11,7 +11,7 @@
 #include "probes/azure/vulnerability_assessment_check.h"
 #include "probes/azure/vulnerability_findings_check.h"
 #include "probes/linux/extension_local_check.h"
-#include "probes/linux/fanotify_check.h"
+#include "probes/linux/fanotify/fanotify_check.h"
 #include "probes/linux/kernel_check.h"
 #include "probes/linux/mde_install_check.h"
 #include "probes/linux/mounts_check.h"

@@ -1,4 +1,4 @@
-#include "probes/linux/fanotify_check.h"
+#include "probes/linux/fanotify/fanotify_check.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,8 @@
-#include "probes/linux/fanotify_holders.h"
+#include "probes/linux/fanotify/fanotify_holders.h"
 
 #include <cstdint>
+
+#include "probes/linux/fanotify/fanotify_scan_text.h"
 
 namespace preflight {
 namespace {

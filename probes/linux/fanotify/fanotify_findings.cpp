@@ -1,4 +1,4 @@
-#include "probes/linux/fanotify_findings.h"
+#include "probes/linux/fanotify/fanotify_findings.h"
 
 #include <initializer_list>
 #include <string_view>
@@ -6,6 +6,7 @@
 #include "platform/file_system.h"
 #include "platform/system_info.h"
 #include "probes/common/facts.h"
+#include "probes/linux/fanotify/fanotify_scan_text.h"
 
 namespace preflight {
 namespace {

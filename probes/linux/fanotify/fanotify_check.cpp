@@ -1,4 +1,4 @@
-#include "probes/linux/fanotify_check.h"
+#include "probes/linux/fanotify/fanotify_check.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,11 +7,12 @@
 
 #include "platform/file_system.h"
 #include "platform/system_info.h"
-#include "probes/linux/fanotify_catalog.h"
-#include "probes/linux/fanotify_findings.h"
-#include "probes/linux/fanotify_holders.h"
-#include "probes/linux/fanotify_scan.h"
-#include "probes/linux/fanotify_services.h"
+#include "probes/linux/fanotify/fanotify_catalog.h"
+#include "probes/linux/fanotify/fanotify_findings.h"
+#include "probes/linux/fanotify/fanotify_holders.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_scan_text.h"
+#include "probes/linux/fanotify/fanotify_services.h"
 
 namespace preflight {
 namespace {

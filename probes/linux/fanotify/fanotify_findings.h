@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "probes/check.h"
-#include "probes/linux/fanotify_scan.h"
-#include "probes/linux/fanotify_services.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_services.h"
 
 namespace preflight {
 

@@ -1,4 +1,4 @@
-#include "probes/linux/fanotify_catalog.h"
+#include "probes/linux/fanotify/fanotify_catalog.h"
 
 #include <algorithm>
 #include <set>
