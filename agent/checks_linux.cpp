@@ -5,12 +5,12 @@
 
 #include "probes/azure/direct_onboarding_check.h"
 #include "probes/azure/extension_check.h"
+#include "probes/azure/extension_local_check.h"
 #include "probes/azure/integration_check.h"
 #include "probes/azure/org_match_check.h"
 #include "probes/azure/plan_check.h"
 #include "probes/azure/vulnerability_assessment_check.h"
 #include "probes/azure/vulnerability_findings_check.h"
-#include "probes/linux/extension_local_check.h"
 #include "probes/linux/fanotify/fanotify_check.h"
 #include "probes/linux/kernel_check.h"
 #include "probes/linux/mde_install_check.h"

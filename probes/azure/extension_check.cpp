@@ -191,7 +191,7 @@ void CompareWithLocal(Findings& findings, const std::string& name, const ArmExte
   }
   const bool arm_ok = EqualsIgnoreCase(ext->provisioning_state, "Succeeded") && !IsFailed(*ext);
   if (arm_ok && local.status == "error") {
-    findings.Add(Status::kWarn,
+    findings.Add(Status::kFail,
                  "Azure reports the " + name +
                      " extension as succeeded, but its local status "
                      "is error" +

@@ -1,3 +1,5 @@
+#include "probes/linux/mde_state_linux.h"
+
 #include <algorithm>
 #include <chrono>
 #include <string>
@@ -259,7 +261,7 @@ std::optional<bool> DecideOnboarded(MdeState& state, Onboarding onboarding) {
 
 }  // namespace
 
-MdeState ReadMdeState(const Context& ctx) {
+MdeState ReadLinuxMdeState(const Context& ctx) {
   MdeState state;
   const std::optional<bool> package_installed = ReadPackage(ctx, state);
   const bool daemon = PathPresent(ctx.fs, kDaemon);
