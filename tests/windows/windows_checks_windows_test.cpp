@@ -348,6 +348,7 @@ TEST(WineWindowsChecks, ExtensionFailsWhenArmSucceededButTheLocalStatusIsError) 
                     ArmOk(arm_shapes::VmExtensionBody("Succeeded", {}, {}, "MDE.Windows")),
                     "$expand=instanceView");
     Context ctx = machine.Ctx();
+    ctx.offline = false;
     ctx.cloud = &cloud.access;
     return ExtensionCheck().Run(ctx);
   };
