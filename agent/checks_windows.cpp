@@ -12,7 +12,7 @@
 #include "probes/azure/vulnerability_assessment_check.h"
 #include "probes/azure/vulnerability_findings_check.h"
 #include "probes/windows/defender_av_check.h"
-#include "probes/windows/mde_install_windows_check.h"
+#include "probes/windows/mde_install_check.h"
 #include "probes/windows/minifilters_check.h"
 #include "probes/windows/prerequisites_check.h"
 #include "probes/windows/windows_os_check.h"

@@ -6,7 +6,7 @@
 #include "probes/windows/defender_av_check.h"
 #include "probes/windows/local_extension_windows.h"
 #include "probes/windows/mde_handler_log.h"
-#include "probes/windows/mde_install_windows_check.h"
+#include "probes/windows/mde_install_check.h"
 #include "probes/windows/prerequisites_check.h"
 #include "probes/windows/windows_mde_state.h"
 #include "probes/windows/windows_os_check.h"
