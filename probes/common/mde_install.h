@@ -50,19 +50,20 @@ MdeInstallVerdict EvaluateMdeInstall(const MdeInstallFacts& facts);
 // Each OS's own words: what to run, where to look. A state the OS never reaches may stay null.
 struct MdeInstallWords {
   const char* install_unknown;       // how to tell by hand whether MDE is installed
-  const char* legacy_mma_summary;    // kLegacyMma
-  const char* legacy_mma;            // kLegacyMma: the way to the unified agent
-  const char* corrupt_summary;       // kCorrupt
-  const char* corrupt;               // kCorrupt
-  const char* conflicting_apps;      // kConflictingApps
-  const char* service_down;          // kServiceDown
-  const char* health_timed_out;      // kHealthTimedOut
   const char* not_onboarded_reason;  // kNotOnboarded, in parentheses: why it is not onboarded
   const char* unlicensed_reason;     // ... when the onboarding file is there but MDE is unlicensed
   const char* not_onboarded;         // kNotOnboarded: how it gets onboarded
   const char* onboarding_unknown;    // kOnboardingUnknown
   const char* unhealthy;             // kUnhealthy
   const char* health_unknown;        // kHealthUnknown
+  // States only some OSes reach.
+  const char* legacy_mma_summary;  // kLegacyMma
+  const char* legacy_mma;          // kLegacyMma: the way to the unified agent
+  const char* corrupt_summary;     // kCorrupt
+  const char* corrupt;             // kCorrupt
+  const char* conflicting_apps;    // kConflictingApps
+  const char* service_down;        // kServiceDown
+  const char* health_timed_out;    // kHealthTimedOut
 };
 
 // The verdict in words, with the report's `mde` section and the evidence. Pure.

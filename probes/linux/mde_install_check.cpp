@@ -21,6 +21,17 @@ const MdeInstallWords kLinuxWords = {
     .install_unknown =
         "Run the agent as root on the machine itself, or check `dpkg -s mdatp` / "
         "`rpm -q mdatp` by hand.",
+    .not_onboarded_reason = "no onboarding file",
+    .unlicensed_reason = "MDE reports no license",
+    .not_onboarded =
+        "With Defender for Cloud's MDE integration on, it onboards this machine (it reuses an "
+        "existing install only for the same MDE organization); otherwise run the Linux "
+        "onboarding package from the Microsoft Defender portal.",
+    .onboarding_unknown = "Run `mdatp health` on the machine and check `licensed` and `org_id`.",
+    .unhealthy =
+        "Fix the listed health issues (see `mdatp health` and "
+        "https://learn.microsoft.com/defender-endpoint/health-status).",
+    .health_unknown = "Run `mdatp health` on the machine and fix what it reports.",
     .legacy_mma_summary = nullptr,
     .legacy_mma = nullptr,
     .corrupt_summary =
@@ -37,17 +48,6 @@ const MdeInstallWords kLinuxWords = {
     .health_timed_out =
         "Check that the mdatp service is running and answers `mdatp health`; a "
         "daemon that is starting or updating can be slow.",
-    .not_onboarded_reason = "no onboarding file",
-    .unlicensed_reason = "MDE reports no license",
-    .not_onboarded =
-        "With Defender for Cloud's MDE integration on, it onboards this machine (it reuses an "
-        "existing install only for the same MDE organization); otherwise run the Linux "
-        "onboarding package from the Microsoft Defender portal.",
-    .onboarding_unknown = "Run `mdatp health` on the machine and check `licensed` and `org_id`.",
-    .unhealthy =
-        "Fix the listed health issues (see `mdatp health` and "
-        "https://learn.microsoft.com/defender-endpoint/health-status).",
-    .health_unknown = "Run `mdatp health` on the machine and fix what it reports.",
 };
 
 }  // namespace

@@ -10,18 +10,6 @@ const MdeInstallWords kWindowsWords = {
     .install_unknown =
         "Run the agent as an administrator on the machine itself, or check "
         "`sc.exe query sense` by hand.",
-    .legacy_mma_summary =
-        "The Microsoft Monitoring Agent (HealthService) is installed but the Sense sensor is "
-        "not: this server used the legacy MMA-based onboarding.",
-    .legacy_mma =
-        "Turn on the unified solution in Defender for Cloud (it installs the unified agent and "
-        "stops MDE in the Log Analytics agent), or install md4ws.msi yourself; the OMS/Log "
-        "Analytics gateway cannot carry the unified agent's traffic.",
-    .corrupt_summary = nullptr,
-    .corrupt = nullptr,
-    .conflicting_apps = nullptr,
-    .service_down = nullptr,
-    .health_timed_out = nullptr,
     .not_onboarded_reason = "OnboardingState is not 1",
     .unlicensed_reason = "OnboardingState is not 1",
     .not_onboarded =
@@ -36,6 +24,18 @@ const MdeInstallWords kWindowsWords = {
         "Start Sense (`sc.exe start sense`), check its connectivity through the WinHTTP "
         "proxy, and read the SENSE event log for errors 5, 15 and 29.",
     .health_unknown = "Check `sc.exe query sense` on the machine.",
+    .legacy_mma_summary =
+        "The Microsoft Monitoring Agent (HealthService) is installed but the Sense sensor is "
+        "not: this server used the legacy MMA-based onboarding.",
+    .legacy_mma =
+        "Turn on the unified solution in Defender for Cloud (it installs the unified agent and "
+        "stops MDE in the Log Analytics agent), or install md4ws.msi yourself; the OMS/Log "
+        "Analytics gateway cannot carry the unified agent's traffic.",
+    .corrupt_summary = nullptr,
+    .corrupt = nullptr,
+    .conflicting_apps = nullptr,
+    .service_down = nullptr,
+    .health_timed_out = nullptr,
 };
 
 }  // namespace

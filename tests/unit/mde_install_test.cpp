@@ -87,6 +87,12 @@ TEST(EvaluateMdeInstall, Table) {
 
 const MdeInstallWords kWords = {
     .install_unknown = "check by hand",
+    .not_onboarded_reason = "no onboarding file",
+    .unlicensed_reason = "no license",
+    .not_onboarded = "onboard it",
+    .onboarding_unknown = "look",
+    .unhealthy = "fix it",
+    .health_unknown = "ask it",
     .legacy_mma_summary = "legacy",
     .legacy_mma = "go unified",
     .corrupt_summary = "corrupt",
@@ -94,12 +100,6 @@ const MdeInstallWords kWords = {
     .conflicting_apps = "remove them",
     .service_down = "start it",
     .health_timed_out = "wait",
-    .not_onboarded_reason = "no onboarding file",
-    .unlicensed_reason = "no license",
-    .not_onboarded = "onboard it",
-    .onboarding_unknown = "look",
-    .unhealthy = "fix it",
-    .health_unknown = "ask it",
 };
 
 TEST(DescribeMdeInstall, OneWordingWithEachOsWords) {
