@@ -41,7 +41,7 @@ std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
 }
 
 bool IsCheckIdOfAnotherPlatform(std::string_view id) {
-  // Issue 2's Linux checks; mde.install and azure.extension.local exist on both platforms.
+  // The Linux host checks; mde.install and azure.extension.local exist on both platforms.
   static constexpr std::array<std::string_view, 6> kLinuxIds = {"linux.fanotify", "linux.os",
                                                                 "linux.kernel",   "linux.resources",
                                                                 "linux.mounts",   "linux.services"};
