@@ -5,7 +5,7 @@
 #include "platform/file_system.h"
 #ifdef _WIN32
 #include "probes/windows/local_extension_windows.h"
-#include "probes/windows/windows_mde_state.h"
+#include "probes/windows/mde_state_windows.h"
 #else
 #include "probes/linux/local_extension_linux.h"
 #include "probes/linux/mde_state_linux.h"

@@ -10,7 +10,7 @@ namespace preflight {
 const OsRelease& OsReleaseOf(const Context& ctx);
 
 // MDE's state on this machine (on a live Linux host this runs `mdatp health`):
-// probes/linux/mde_state_linux.h, probes/windows/windows_mde_state.h.
+// probes/linux/mde_state_linux.h, probes/windows/mde_state_windows.h.
 const MdeState& MdeStateOf(const Context& ctx);
 
 // The MDE VM extension as it lies on this machine: probes/linux/local_extension_linux.h,

@@ -1,7 +1,7 @@
 #include "probes/windows/mde_install_check.h"
 
 #include "probes/common/mde_install.h"
-#include "probes/windows/windows_mde_state.h"
+#include "probes/windows/mde_state_windows.h"
 
 namespace preflight {
 namespace {

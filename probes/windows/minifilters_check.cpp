@@ -6,8 +6,8 @@
 
 #include "platform/registry.h"
 #include "platform/text.h"
+#include "probes/windows/mde_state_windows.h"
 #include "probes/windows/minifilters.h"
-#include "probes/windows/windows_mde_state.h"
 
 namespace preflight {
 namespace {

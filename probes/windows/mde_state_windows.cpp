@@ -1,4 +1,4 @@
-#include "probes/windows/windows_mde_state.h"
+#include "probes/windows/mde_state_windows.h"
 
 #include <algorithm>
 #include <cstdio>
