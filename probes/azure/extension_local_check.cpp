@@ -99,9 +99,10 @@ void WordFailure(const LocalExtension& ext, FailureCause cause, CheckResult& res
   } else if (!message.empty()) {
     summary += ": " + message;
   }
-  if (ext.code && cause != FailureCause::kHandlerExit) {
-    summary += " (code " + std::to_string(*ext.code) + ")";
-  }
+  // The code, unless the cause below already names it (MDE.Windows's handler code is its status's).
+  const bool code_is_cause =
+      cause == FailureCause::kHandlerExit && ext.code && *ext.code == ext.handler_exit->code;
+  if (ext.code && !code_is_cause) summary += " (code " + std::to_string(*ext.code) + ")";
   if (!ext.status.reported_status.empty()) {
     summary += " (status value \"" + ext.status.reported_status + "\" is not one the agent knows)";
   }
@@ -117,12 +118,21 @@ void WordFailure(const LocalExtension& ext, FailureCause cause, CheckResult& res
           : "Read " + Logs(ext) + ", fix the cause, and the guest agent retries the extension.";
 }
 
-void WordFound(const LocalExtension& ext, const LocalExtensionVerdict& verdict,
-               CheckResult& result) {
+// The summary and remediation of every state.
+void Word(const LocalExtension& ext, const LocalExtensionVerdict& verdict, CheckResult& result) {
   const std::string name = "The " + ext.name + " extension " + ext.version;
   const std::string message = Shortened(ext.status.message);
   const std::string logs = Logs(ext);
   switch (verdict.state) {
+    case LocalExtensionState::kNotDeployed:
+      result.summary = "The " + ext.name + " extension has not been deployed to this machine.";
+      return;
+    case LocalExtensionState::kUnreadable:
+      result.summary = "Could not tell whether the " + ext.name +
+                       " extension is deployed: " + ext.unreadable + ".";
+      result.remediation =
+          "Run the agent with the rights to read the guest agent's extension folders.";
+      return;
     case LocalExtensionState::kSucceeded:
       result.summary = name + " reports success" +
                        (ext.status.operation.empty() ? "" : " (" + ext.status.operation + ")") +
@@ -152,8 +162,6 @@ void WordFound(const LocalExtension& ext, const LocalExtensionVerdict& verdict,
       result.remediation = "Read " + logs + " for the cause.";
       return;
     case LocalExtensionState::kNoUsableStatus:
-    case LocalExtensionState::kNotDeployed:
-    case LocalExtensionState::kUnreadable:
       result.summary = name + " reported no usable status: " + ext.status.error + ".";
       result.remediation = "Read " + logs +
                            "; if the status file is damaged, the agent rewrites it on the next "
@@ -196,21 +204,13 @@ CheckResult DescribeLocalExtension(const LocalExtension& ext,
                                    const LocalExtensionVerdict& verdict) {
   CheckResult result;
   result.status = verdict.status;
-  if (!ext.found) {
-    if (!ext.notes.empty()) result.evidence["notes"] = ext.notes;
-    if (verdict.state == LocalExtensionState::kUnreadable) {
-      result.summary = "Could not tell whether the " + ext.name +
-                       " extension is deployed: " + ext.unreadable + ".";
-      result.remediation =
-          "Run the agent with the rights to read the guest agent's extension folders.";
-    } else {
-      result.summary = "The " + ext.name + " extension has not been deployed to this machine.";
-    }
-    return result;
+  if (ext.found) {
+    result.evidence = Evidence(ext);
+    result.report = {{"extensions", Json::array({ReportEntry(ext)})}};
+  } else if (!ext.notes.empty()) {
+    result.evidence["notes"] = ext.notes;
   }
-  result.evidence = Evidence(ext);
-  result.report = {{"extensions", Json::array({ReportEntry(ext)})}};
-  WordFound(ext, verdict, result);
+  Word(ext, verdict, result);
   return result;
 }
 

@@ -10,11 +10,28 @@ namespace {
 
 // A handler version has four numbers ("1.0.9.0"); more than eight parts is not a version.
 constexpr std::size_t kMaxVersionParts = 8;
-// Sequence numbers count settings the agent received; nine digits fit in 32 bits.
-constexpr std::size_t kMaxSequenceDigits = 9;
+// Version parts and sequence numbers are small; nine digits always fit in 32 bits.
+constexpr std::size_t kMaxNumberDigits = 9;
 
 bool AllDigits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), IsDigit);
+}
+
+struct SequenceFile {
+  std::optional<std::uint32_t> seq;
+  std::string name;
+};
+
+SequenceFile NewestSequenceFile(const FileSystem& fs, const std::string& dir,
+                                std::string_view suffix) {
+  SequenceFile newest;
+  const Result<DirListing> listing = fs.ListDir(dir, kMaxExtensionDirEntries);
+  if (!listing.Ok()) return newest;
+  for (const DirEntry& entry : listing.Value().entries) {
+    const std::optional<std::uint32_t> seq = SequenceOf(entry.name, suffix);
+    if (seq && (!newest.seq || *seq > *newest.seq)) newest = {seq, entry.name};
+  }
+  return newest;
 }
 
 }  // namespace
@@ -39,7 +56,7 @@ bool IsHandlerVersion(std::string_view text) {
   while (true) {
     const std::size_t dot = text.find('.');
     const std::string_view part = text.substr(0, dot);
-    if (part.size() > kMaxSequenceDigits || !AllDigits(part) || ++parts > kMaxVersionParts) {
+    if (part.size() > kMaxNumberDigits || !AllDigits(part) || ++parts > kMaxVersionParts) {
       return false;
     }
     if (dot == std::string_view::npos) return true;
@@ -72,32 +89,11 @@ std::optional<std::uint32_t> SequenceOf(std::string_view name, std::string_view 
   name.remove_suffix(suffix.size());
   const std::size_t dot = name.rfind('.');
   if (dot != std::string_view::npos) name.remove_prefix(dot + 1);
-  if (name.size() > kMaxSequenceDigits || !AllDigits(name)) return std::nullopt;
+  if (name.size() > kMaxNumberDigits || !AllDigits(name)) return std::nullopt;
   std::uint32_t value = 0;
   for (const char c : name) value = value * 10 + static_cast<std::uint32_t>(c - '0');
   return value;
 }
-
-namespace {
-
-struct SequenceFile {
-  std::optional<std::uint32_t> seq;
-  std::string name;
-};
-
-SequenceFile NewestSequenceFile(const FileSystem& fs, const std::string& dir,
-                                std::string_view suffix) {
-  SequenceFile newest;
-  const Result<DirListing> listing = fs.ListDir(dir, kMaxExtensionDirEntries);
-  if (!listing.Ok()) return newest;
-  for (const DirEntry& entry : listing.Value().entries) {
-    const std::optional<std::uint32_t> seq = SequenceOf(entry.name, suffix);
-    if (seq && (!newest.seq || *seq > *newest.seq)) newest = {seq, entry.name};
-  }
-  return newest;
-}
-
-}  // namespace
 
 void ReadNewestStatus(const FileSystem& fs, const std::string& settings_dir,
                       const std::string& status_dir, LocalExtension& ext) {

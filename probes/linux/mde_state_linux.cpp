@@ -9,7 +9,6 @@
 #include "platform/process_runner.h"
 #include "platform/service_manager.h"
 #include "probes/common/dpkg_status.h"
-#include "probes/common/facts.h"
 #include "probes/common/mdatp_config.h"
 #include "probes/common/mdatp_health.h"
 
