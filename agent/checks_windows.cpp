@@ -5,14 +5,14 @@
 #include "platform/minifilter_source.h"
 #include "probes/azure/direct_onboarding_check.h"
 #include "probes/azure/extension_check.h"
+#include "probes/azure/extension_local_check.h"
 #include "probes/azure/integration_check.h"
 #include "probes/azure/org_match_check.h"
 #include "probes/azure/plan_check.h"
 #include "probes/azure/vulnerability_assessment_check.h"
 #include "probes/azure/vulnerability_findings_check.h"
 #include "probes/windows/defender_av_check.h"
-#include "probes/windows/extension_local_windows_check.h"
-#include "probes/windows/mde_install_windows_check.h"
+#include "probes/windows/mde_install_check.h"
 #include "probes/windows/minifilters_check.h"
 #include "probes/windows/prerequisites_check.h"
 #include "probes/windows/windows_os_check.h"
@@ -28,7 +28,7 @@ std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
   checks.push_back(std::make_unique<DefenderAvCheck>());
   checks.push_back(std::make_unique<MinifiltersCheck>(MakeMinifilterSource()));
   checks.push_back(std::make_unique<WindowsMdeInstallCheck>());
-  checks.push_back(std::make_unique<WindowsExtensionLocalCheck>());
+  checks.push_back(std::make_unique<ExtensionLocalCheck>());
   // Cloud-side checks (platform/azure/cloud.h), after the local ones; they run concurrently.
   checks.push_back(std::make_unique<PlanCheck>());
   checks.push_back(std::make_unique<IntegrationCheck>());
@@ -41,7 +41,7 @@ std::vector<std::unique_ptr<Check>> MakePlatformChecks() {
 }
 
 bool IsCheckIdOfAnotherPlatform(std::string_view id) {
-  // Issue 2's Linux checks; mde.install and azure.extension.local exist on both platforms.
+  // The Linux host checks; mde.install and azure.extension.local exist on both platforms.
   static constexpr std::array<std::string_view, 6> kLinuxIds = {"linux.fanotify", "linux.os",
                                                                 "linux.kernel",   "linux.resources",
                                                                 "linux.mounts",   "linux.services"};

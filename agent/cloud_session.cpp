@@ -18,8 +18,9 @@ namespace {
 using namespace std::chrono_literals;
 using azure::EnvironmentKind;
 
-// The metadata probe answers at once or the machine is not where it seems (issue 3: "confirmed
-// by IMDS with a 1 s connect timeout and no retry"); the Azure SDK probes with 0.3-1 s.
+// The metadata probe answers at once or the machine is not where it seems: an Azure VM is
+// confirmed by IMDS with a 1 s connect timeout and no retry, as the Azure SDK for C++ probes it
+// (0.3-1 s, STYLE.md).
 constexpr std::chrono::milliseconds kProbeConnectTimeout = 1s;
 constexpr std::chrono::milliseconds kProbeTotalTimeout = 5s;
 // The instance document is a few KB (reference/azure.md §1.6); tags and keys may add some.

@@ -40,7 +40,7 @@ struct CloudOptions {
 
 class CloudSession {
  public:
-  // Confirms the environment and builds the identity, in the order of issue 3: Arc signs ->
+  // Confirms the environment and builds the identity, in this order: Arc signs ->
   // HIMDS metadata; Azure VM signs (or --imds-endpoint) -> IMDS metadata (1 s connect timeout,
   // no retry, no proxy); nothing -> kind other without any network use. A service principal
   // from AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET is used wherever it is set. Then

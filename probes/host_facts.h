@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "probes/common/local_extension.h"
 #include "probes/common/local_extension_view.h"
 #include "probes/common/mde_state.h"
 #include "probes/common/os_release.h"
@@ -25,10 +26,11 @@ class Memo {
   std::optional<T> value_;
 };
 
-// Facts several checks need (the distro, MDE's state), gathered once per run.
+// Facts several checks need (the distro, MDE's state, its VM extension), gathered once per run.
 struct HostFacts {
   Memo<OsRelease> os_release;
   Memo<MdeState> mde;
+  Memo<LocalExtension> mde_extension;
   Memo<LocalExtensionView> local_extension;
 };
 

@@ -205,7 +205,7 @@ void WordComparison(cloud::CloudRun& run, const std::string& name, LocalComparis
       return;
     case LocalComparison::kLocalError:
       run.findings.Add(
-          Status::kWarn,
+          Status::kFail,
           "Azure reports the " + name + " extension as succeeded, but its local status is error" +
               (local.message.empty() ? "" : " (" + cloud::OneLine(local.message) + ")") +
               ": the last run failed after Azure's last report (see azure.extension.local).",

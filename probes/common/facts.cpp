@@ -1,6 +1,15 @@
 #include "probes/common/facts.h"
 
+#include <chrono>
+
 #include "platform/file_system.h"
+#ifdef _WIN32
+#include "probes/windows/local_extension_windows.h"
+#include "probes/windows/mde_state_windows.h"
+#else
+#include "probes/linux/local_extension_linux.h"
+#include "probes/linux/mde_state_linux.h"
+#endif
 
 namespace preflight {
 namespace {
@@ -28,6 +37,24 @@ OsRelease ReadOsRelease(const Context& ctx) {
   return missing;
 }
 
+// The build picks this OS's readers (DESIGN.md: an #ifdef only where a factory picks an
+// implementation). The Windows readers build everywhere, so their tests run on Linux too.
+MdeState ReadMdeState(const Context& ctx) {
+#ifdef _WIN32
+  return ReadWindowsMdeState(ctx, std::chrono::system_clock::now());
+#else
+  return ReadLinuxMdeState(ctx);
+#endif
+}
+
+LocalExtension ReadLocalMdeExtension(const Context& ctx) {
+#ifdef _WIN32
+  return ReadWindowsMdeExtension(ctx);
+#else
+  return ReadLinuxMdeExtension(ctx);
+#endif
+}
+
 }  // namespace
 
 const OsRelease& OsReleaseOf(const Context& ctx) {
@@ -38,8 +65,12 @@ const MdeState& MdeStateOf(const Context& ctx) {
   return ctx.facts.mde.Get([&] { return ReadMdeState(ctx); });
 }
 
+const LocalExtension& LocalMdeExtensionOf(const Context& ctx) {
+  return ctx.facts.mde_extension.Get([&] { return ReadLocalMdeExtension(ctx); });
+}
+
 const LocalExtensionView& LocalExtensionOf(const Context& ctx) {
-  return ctx.facts.local_extension.Get([&] { return ReadLocalExtensionView(ctx); });
+  return ctx.facts.local_extension.Get([&] { return ViewOf(LocalMdeExtensionOf(ctx)); });
 }
 
 }  // namespace preflight

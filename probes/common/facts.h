@@ -4,19 +4,20 @@
 
 namespace preflight {
 
-// The distro of the inspected tree (/etc/os-release, then /usr/lib/os-release), read once per run.
+// Facts several checks share, each gathered once per run (HostFacts) by this OS's reader.
+
+// The distro of the inspected tree (/etc/os-release, then /usr/lib/os-release).
 const OsRelease& OsReleaseOf(const Context& ctx);
 
-// MDE's state on this machine, gathered once per run (runs `mdatp health` on a live Linux host).
+// MDE's state on this machine (on a live Linux host this runs `mdatp health`):
+// probes/linux/mde_state_linux.h, probes/windows/mde_state_windows.h.
 const MdeState& MdeStateOf(const Context& ctx);
 
-// The MDE extension's local state as the cloud checks compare it, read once per run.
+// The MDE VM extension as it lies on this machine: probes/linux/local_extension_linux.h,
+// probes/windows/local_extension_windows.h.
+const LocalExtension& LocalMdeExtensionOf(const Context& ctx);
+
+// The same extension in the terms the cloud checks compare with ARM.
 const LocalExtensionView& LocalExtensionOf(const Context& ctx);
-
-// Platform-specific body behind LocalExtensionOf (probes/linux/local_extension_view_linux.cpp).
-LocalExtensionView ReadLocalExtensionView(const Context& ctx);
-
-// Platform-specific body behind MdeStateOf (probes/linux/mde_state_linux.cpp, ...).
-MdeState ReadMdeState(const Context& ctx);
 
 }  // namespace preflight

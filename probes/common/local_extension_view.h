@@ -7,9 +7,10 @@
 namespace preflight {
 
 // What the MDE extension left on this machine, in the terms the cloud-side azure.extension check
-// compares with ARM. OS-neutral; read per platform (probes/linux/local_extension_view_linux.cpp).
+// compares with ARM. OS-neutral; made from the LocalExtension each OS reads
+// (probes/common/local_extension.h, ViewOf).
 struct LocalExtensionView {
-  bool read = false;   // this platform reads the local extension state
+  bool read = false;   // the extension folders could be read
   bool found = false;  // a handler directory exists
   std::string version;
   std::string status;  // "success", "error", "transitioning", "warning", "unknown"

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "probes/common/embedded_data.h"
+#include "probes/common/catalog.h"
 
 namespace preflight {
 namespace {
@@ -25,56 +25,51 @@ std::string Source(const json& sources, const char* key) {
   return text;
 }
 
+LinuxSupport ParseValidated(const json& root) {
+  if (!root.is_object()) throw CatalogError{"not a JSON object"};
+  LinuxSupport support;
+  const json sources = root.value("sources", json::object());
+  support.distros_source = Source(sources, "distros");
+  support.ebpf_source = Source(sources, "ebpf");
+  support.filesystems_source = Source(sources, "filesystems");
+  support.minimum_kernel = root.at("minimum_kernel").get<std::string>();
+  for (const json& row : root.at("distros")) {
+    DistroSupport distro;
+    distro.name = row.at("name").get<std::string>();
+    distro.ids = Strings(row, "ids");
+    distro.name_contains = row.value("name_contains", "");
+    distro.x64 = Strings(row, "x64");
+    distro.arm64 = Strings(row, "arm64");
+    support.distros.push_back(std::move(distro));
+  }
+  if (root.contains("installer_aliases")) {
+    for (const auto& [alias, id] : root.at("installer_aliases").items()) {
+      support.installer_aliases[alias] = id.get<std::string>();
+    }
+  }
+  for (const json& row : root.value("ebpf_minimum_kernels", json::array())) {
+    support.ebpf_minimums.push_back(EbpfMinimum{Strings(row, "ids"), row.value("version", ""),
+                                                row.value("kernel_contains", ""),
+                                                row.at("kernel").get<std::string>()});
+  }
+  for (const json& row : root.value("ebpf_known_hangs", json::array())) {
+    support.ebpf_known_hangs.push_back(EbpfKnownHang{
+        Strings(row, "ids"), row.at("kernel_prefix").get<std::string>(), row.value("note", "")});
+  }
+  for (const std::string& fs : Strings(root, "rtp_filesystems")) support.rtp_filesystems.insert(fs);
+  for (const std::string& fs : Strings(root, "pseudo_filesystems")) {
+    support.pseudo_filesystems.insert(fs);
+  }
+  if (support.distros.empty()) throw CatalogError{"lists no distributions"};
+  return support;
+}
+
 }  // namespace
 
+// The file is ours, but a type mistake in it must not escape as an exception: ParseCatalog turns
+// one into an Error.
 Result<LinuxSupport> ParseLinuxSupport(std::string_view json_text) {
-  const json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded() || !root.is_object()) {
-    return MakeError(ErrorKind::kInvalid, "linux_support.json is not a JSON object");
-  }
-  // The file is ours, but a type mistake in it must not escape as an exception.
-  try {
-    LinuxSupport support;
-    const json sources = root.value("sources", json::object());
-    support.distros_source = Source(sources, "distros");
-    support.ebpf_source = Source(sources, "ebpf");
-    support.filesystems_source = Source(sources, "filesystems");
-    support.minimum_kernel = root.at("minimum_kernel").get<std::string>();
-    for (const json& row : root.at("distros")) {
-      DistroSupport distro;
-      distro.name = row.at("name").get<std::string>();
-      distro.ids = Strings(row, "ids");
-      distro.name_contains = row.value("name_contains", "");
-      distro.x64 = Strings(row, "x64");
-      distro.arm64 = Strings(row, "arm64");
-      support.distros.push_back(std::move(distro));
-    }
-    if (root.contains("installer_aliases")) {
-      for (const auto& [alias, id] : root.at("installer_aliases").items()) {
-        support.installer_aliases[alias] = id.get<std::string>();
-      }
-    }
-    for (const json& row : root.value("ebpf_minimum_kernels", json::array())) {
-      support.ebpf_minimums.push_back(EbpfMinimum{Strings(row, "ids"), row.value("version", ""),
-                                                  row.value("kernel_contains", ""),
-                                                  row.at("kernel").get<std::string>()});
-    }
-    for (const json& row : root.value("ebpf_known_hangs", json::array())) {
-      support.ebpf_known_hangs.push_back(EbpfKnownHang{
-          Strings(row, "ids"), row.at("kernel_prefix").get<std::string>(), row.value("note", "")});
-    }
-    for (const std::string& fs : Strings(root, "rtp_filesystems"))
-      support.rtp_filesystems.insert(fs);
-    for (const std::string& fs : Strings(root, "pseudo_filesystems")) {
-      support.pseudo_filesystems.insert(fs);
-    }
-    if (support.distros.empty()) {
-      return MakeError(ErrorKind::kInvalid, "linux_support.json lists no distributions");
-    }
-    return support;
-  } catch (const json::exception& e) {
-    return MakeError(ErrorKind::kInvalid, std::string("linux_support.json: ") + e.what());
-  }
+  return ParseCatalog<LinuxSupport>(json_text, "linux_support.json", ParseValidated);
 }
 
 const Result<LinuxSupport>& EmbeddedLinuxSupport() {

@@ -5,7 +5,8 @@
 namespace preflight {
 
 // mde.install: is MDE installed, onboarded and healthy on this machine (dpkg/rpm, the mdatp CLI,
-// `mdatp health`, the onboarding file). Fills the report's `mde` section.
+// `mdatp health`, the onboarding file, the mdatp service). Fills the report's `mde` section;
+// decided and worded as on Windows (probes/common/mde_install.h).
 class MdeInstallCheck final : public Check {
  public:
   std::string_view Id() const override { return "mde.install"; }

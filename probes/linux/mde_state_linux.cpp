@@ -1,3 +1,5 @@
+#include "probes/linux/mde_state_linux.h"
+
 #include <algorithm>
 #include <chrono>
 #include <string>
@@ -7,7 +9,6 @@
 #include "platform/process_runner.h"
 #include "platform/service_manager.h"
 #include "probes/common/dpkg_status.h"
-#include "probes/common/facts.h"
 #include "probes/common/mdatp_config.h"
 #include "probes/common/mdatp_health.h"
 
@@ -259,7 +260,7 @@ std::optional<bool> DecideOnboarded(MdeState& state, Onboarding onboarding) {
 
 }  // namespace
 
-MdeState ReadMdeState(const Context& ctx) {
+MdeState ReadLinuxMdeState(const Context& ctx) {
   MdeState state;
   const std::optional<bool> package_installed = ReadPackage(ctx, state);
   const bool daemon = PathPresent(ctx.fs, kDaemon);

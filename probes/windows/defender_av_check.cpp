@@ -9,7 +9,7 @@
 #include "platform/registry.h"
 #include "platform/service_manager.h"
 #include "platform/text.h"
-#include "probes/windows/windows_mde_state.h"
+#include "probes/windows/mde_state_windows.h"
 #include "probes/windows/windows_version.h"
 
 namespace preflight {

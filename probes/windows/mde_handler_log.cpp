@@ -7,6 +7,11 @@ namespace {
 
 constexpr std::size_t kMaxLineChars = 1024;
 
+constexpr ExitCodeInfo kUnsupportedOs = {
+    51, "UNSUPPORTED_OS", "Defender for Cloud does not onboard this operating system to MDE",
+    "This Windows edition cannot be onboarded by Defender for Cloud (see windows.os); use a "
+    "supported server release or onboard it another way."};
+
 // The value after `key` up to the next ',' (or the end of the line).
 std::string_view Field(std::string_view line, std::string_view key) {
   const std::size_t at = line.find(key);
@@ -46,6 +51,10 @@ HandlerLogSummary ParseMdeHandlerLog(std::string_view text) {
     }
   }
   return summary;
+}
+
+const ExitCodeInfo* WindowsExtensionExitCode(std::int64_t code) {
+  return code == kUnsupportedOs.code ? &kUnsupportedOs : nullptr;
 }
 
 }  // namespace preflight

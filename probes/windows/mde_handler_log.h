@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "probes/common/mde_installer_log.h"
+
 namespace preflight {
 
 // What the tail of the MDE.Windows handler log (MdeExtensionHandlerLog.log) says about its last
@@ -20,5 +22,10 @@ struct HandlerLogSummary {
 
 // Pure; lines are cut at 1 KiB; never throws.
 HandlerLogSummary ParseMdeHandlerLog(std::string_view text);
+
+// What a code the MDE.Windows handler sets in its status means: 51, "Onboarding to MDE via
+// Microsoft Defender for Cloud for this operating system is not supported" (Azure/azure-cli#23663),
+// the Azure extension handlers' code for an unsupported OS. nullptr when unknown.
+const ExitCodeInfo* WindowsExtensionExitCode(std::int64_t code);
 
 }  // namespace preflight

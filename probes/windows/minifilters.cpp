@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <initializer_list>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "platform/text.h"
 #include "platform/utf16.h"
-#include "probes/common/embedded_data.h"
 
 namespace preflight {
 namespace {
@@ -71,28 +69,6 @@ constexpr std::array<GroupRange, 23> kGroups = {{
 
 constexpr const char* kAntiVirusGroup = "FSFilter Anti-Virus";
 constexpr const char* kActivityMonitorGroup = "FSFilter Activity Monitor";
-
-struct CatalogError {
-  std::string message;
-};
-
-void AllowKeys(const json& object, std::initializer_list<const char*> keys,
-               const std::string& where) {
-  if (!object.is_object()) throw CatalogError{where + " is not an object"};
-  for (const auto& item : object.items()) {
-    if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return item.key() == k; })) {
-      throw CatalogError{where + " has unknown key \"" + item.key() + "\""};
-    }
-  }
-}
-
-std::string RequiredString(const json& object, const char* key, const std::string& where) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_string() || it->get<std::string>().empty()) {
-    throw CatalogError{where + "." + key + " must be a non-empty string"};
-  }
-  return it->get<std::string>();
-}
 
 FilterRole RoleOf(const std::string& role, const std::string& where) {
   if (role == "mde") return FilterRole::kMde;
@@ -215,44 +191,12 @@ std::optional<std::string> AltitudeGroup(std::string_view altitude) {
   return std::nullopt;
 }
 
-const char* FilterClassName(FilterClass value) {
-  switch (value) {
-    case FilterClass::kMde:
-      return "mde";
-    case FilterClass::kAllowed:
-      return "allowed";
-    case FilterClass::kConflict:
-      return "conflict";
-    case FilterClass::kNotify:
-      return "notify";
-  }
-  return "conflict";
-}
-
 Result<MinifilterCatalog> ParseMinifilterCatalog(std::string_view json_text) {
-  const json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) return MakeError(ErrorKind::kInvalid, "catalog is not valid JSON");
-  try {
-    return ParseValidated(root);
-  } catch (const CatalogError& e) {
-    return MakeError(ErrorKind::kInvalid, "catalog: " + e.message);
-  } catch (const json::exception& e) {
-    return MakeError(ErrorKind::kInvalid, std::string("catalog: ") + e.what());
-  }
+  return ParseCatalog<MinifilterCatalog>(json_text, "catalog", ParseValidated);
 }
 
-const BuiltInMinifilterCatalog& BuiltInWindowsMinifilterCatalog() {
-  static const BuiltInMinifilterCatalog built_in = [] {
-    BuiltInMinifilterCatalog result;
-    auto parsed = ParseMinifilterCatalog(EmbeddedData("windows_minifilters.json"));
-    if (parsed.Ok()) {
-      result.catalog = std::move(parsed.Value());
-    } else {
-      result.error = parsed.Err().message;
-    }
-    return result;
-  }();
-  return built_in;
+const BuiltInCatalog<MinifilterCatalog>& BuiltInWindowsMinifilterCatalog() {
+  return LoadBuiltInCatalog<MinifilterCatalog, ParseMinifilterCatalog>("windows_minifilters.json");
 }
 
 const CatalogDriver* FindDriver(const MinifilterCatalog& catalog, std::string_view name) {
@@ -265,25 +209,25 @@ const CatalogDriver* FindDriver(const MinifilterCatalog& catalog, std::string_vi
   return nullptr;
 }
 
-FilterClass ClassifyMinifilter(const CatalogDriver* driver,
-                               const std::optional<std::string>& group) {
+Classification ClassifyMinifilter(const CatalogDriver* driver,
+                                  const std::optional<std::string>& group) {
   if (driver != nullptr) {
     switch (driver->role) {
       case FilterRole::kMde:
-        return FilterClass::kMde;
+        return Classification::kMde;
       case FilterRole::kMicrosoft:
-        return FilterClass::kAllowed;
+        return Classification::kAllowed;
       case FilterRole::kAntivirus:
-        return FilterClass::kConflict;
+        return Classification::kConflict;
       case FilterRole::kEdr:
-        return FilterClass::kNotify;
+        return Classification::kNotify;
       case FilterRole::kOther:
         break;
     }
   }
-  if (group == kAntiVirusGroup) return FilterClass::kConflict;
-  if (group == kActivityMonitorGroup) return FilterClass::kNotify;
-  return FilterClass::kAllowed;
+  if (group == kAntiVirusGroup) return Classification::kConflict;
+  if (group == kActivityMonitorGroup) return Classification::kNotify;
+  return Classification::kAllowed;
 }
 
 }  // namespace preflight

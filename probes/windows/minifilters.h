@@ -9,6 +9,8 @@
 
 #include "platform/minifilter_source.h"
 #include "platform/result.h"
+#include "probes/common/catalog.h"
+#include "probes/common/classification.h"
 
 namespace preflight {
 
@@ -37,10 +39,6 @@ MinifilterBuffer ParseFilterAggregateStandardInformation(std::string_view buffer
 // text that is not a decimal number or an altitude outside every group.
 std::optional<std::string> AltitudeGroup(std::string_view altitude);
 
-// The report's minifilters[].classification (DESIGN.md report contract).
-enum class FilterClass { kMde, kAllowed, kConflict, kNotify };
-const char* FilterClassName(FilterClass value);
-
 // What the catalog (probes/data/windows_minifilters.json) knows of a driver.
 enum class FilterRole { kMde, kMicrosoft, kAntivirus, kEdr, kOther };
 struct CatalogDriver {
@@ -57,20 +55,15 @@ struct MinifilterCatalog {
 // public source are errors. Never throws.
 Result<MinifilterCatalog> ParseMinifilterCatalog(std::string_view json_text);
 
-// The catalog compiled into the binary, parsed once; a broken catalog degrades to an empty one and
-// `error` says why (a unit test loads it, so that is a build-time bug).
-struct BuiltInMinifilterCatalog {
-  MinifilterCatalog catalog;
-  std::string error;
-};
-const BuiltInMinifilterCatalog& BuiltInWindowsMinifilterCatalog();
+// The catalog compiled into the binary, parsed once (probes/common/catalog.h).
+const BuiltInCatalog<MinifilterCatalog>& BuiltInWindowsMinifilterCatalog();
 
 const CatalogDriver* FindDriver(const MinifilterCatalog& catalog, std::string_view name);
 
 // The policy: MDE's own drivers are mde; another vendor's anti-virus driver, or an unknown one in
 // the anti-virus altitude group, is a conflict (Defender must run passive next to it); another
 // vendor's EDR, or an unknown activity monitor, is notify; everything else is allowed.
-FilterClass ClassifyMinifilter(const CatalogDriver* driver,
-                               const std::optional<std::string>& group);
+Classification ClassifyMinifilter(const CatalogDriver* driver,
+                                  const std::optional<std::string>& group);
 
 }  // namespace preflight

@@ -7,7 +7,7 @@
 #include "platform/registry.h"
 #include "platform/text.h"
 #include "probes/windows/minifilters.h"
-#include "probes/windows/windows_mde_state.h"
+#include "probes/windows/mde_state_windows.h"
 
 namespace preflight {
 namespace {
@@ -110,7 +110,7 @@ Json ReportEntry(const ClassifiedFilter& f) {
   Json entry = {{"name", f.filter.name},
                 {"altitude", f.filter.altitude.empty() ? Json() : Json(f.filter.altitude)},
                 {"group", f.group ? Json(*f.group) : Json()},
-                {"classification", FilterClassName(f.classification)}};
+                {"classification", ClassificationName(f.classification)}};
   if (f.driver != nullptr) entry["product"] = f.driver->vendor + " " + f.driver->product;
   if (f.filter.legacy) entry["legacy"] = true;
   return entry;
@@ -121,8 +121,8 @@ std::string Summary(const MinifiltersFacts& facts, const MinifiltersVerdict& ver
   std::vector<std::string> conflicts;
   std::vector<std::string> notifies;
   for (const ClassifiedFilter& f : verdict.filters) {
-    if (f.classification == FilterClass::kConflict) conflicts.push_back(Label(f));
-    if (f.classification == FilterClass::kNotify) notifies.push_back(Label(f));
+    if (f.classification == Classification::kConflict) conflicts.push_back(Label(f));
+    if (f.classification == Classification::kNotify) notifies.push_back(Label(f));
   }
   const std::string where = facts.source == "registry" ? " registered" : " loaded";
   switch (verdict.finding) {
@@ -171,14 +171,14 @@ std::string Remediation(MinifiltersFinding finding) {
   return "";
 }
 
-CheckResult WordMinifilters(const BuiltInMinifilterCatalog& catalog, const MinifiltersFacts& facts,
+CheckResult WordMinifilters(const BuiltInCatalog<MinifilterCatalog>& catalog, const MinifiltersFacts& facts,
                             const MinifiltersVerdict& verdict) {
   CheckResult result;
   Json report = Json::array();
   std::vector<std::string> mde;
   for (const ClassifiedFilter& f : verdict.filters) {
     report.push_back(ReportEntry(f));
-    if (f.classification == FilterClass::kMde) mde.push_back(f.filter.name);
+    if (f.classification == Classification::kMde) mde.push_back(f.filter.name);
   }
   result.report = {{"minifilters", report}};
   result.evidence = {{"source", facts.source},
@@ -204,8 +204,8 @@ MinifiltersVerdict EvaluateMinifilters(const MinifilterCatalog& catalog,
     if (!seen.insert(ToLower(filter.name)).second) continue;
     ClassifiedFilter f{filter, FindDriver(catalog, filter.name), AltitudeGroup(filter.altitude)};
     f.classification = ClassifyMinifilter(f.driver, f.group);
-    conflict = conflict || f.classification == FilterClass::kConflict;
-    notify = notify || f.classification == FilterClass::kNotify;
+    conflict = conflict || f.classification == Classification::kConflict;
+    notify = notify || f.classification == Classification::kNotify;
     verdict.filters.push_back(std::move(f));
   }
   if (verdict.filters.empty()) {
@@ -228,7 +228,7 @@ MinifiltersVerdict EvaluateMinifilters(const MinifilterCatalog& catalog,
 }
 
 CheckResult MinifiltersCheck::Run(const Context& ctx) const {
-  const BuiltInMinifilterCatalog& catalog = BuiltInWindowsMinifilterCatalog();
+  const BuiltInCatalog<MinifilterCatalog>& catalog = BuiltInWindowsMinifilterCatalog();
   const MinifiltersFacts facts = GatherMinifilters(*source_, ctx.registry);
   return WordMinifilters(catalog, facts, EvaluateMinifilters(catalog.catalog, facts));
 }

@@ -24,7 +24,7 @@ struct ClassifiedFilter {
   Minifilter filter;
   const CatalogDriver* driver = nullptr;  // the catalog's entry; null when unknown
   std::optional<std::string> group;       // the altitude's load order group
-  FilterClass classification = FilterClass::kAllowed;
+  Classification classification = Classification::kAllowed;
 };
 
 enum class MinifiltersFinding {

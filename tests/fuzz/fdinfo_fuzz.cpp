@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "probes/linux/fdinfo_parser.h"
+#include "probes/linux/fanotify/fdinfo_parser.h"
 
 // libFuzzer entry point: any byte string must parse without crashing, hanging or throwing, and the
 // derived decisions must be consistent with the parsed marks.

@@ -3,7 +3,8 @@
 #include <string>
 #include <string_view>
 
-#include "probes/linux/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_scan_text.h"
 
 namespace {
 

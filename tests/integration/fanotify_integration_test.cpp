@@ -22,8 +22,8 @@
 #include "platform/registry.h"
 #include "platform/service_manager.h"
 #include "platform/system_info.h"
-#include "probes/linux/fanotify_check.h"
-#include "probes/linux/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_check.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
 #include "tests/integration/holder_process.h"
 
 namespace preflight::testing {

@@ -167,7 +167,7 @@ TEST(ExtensionCheck, ComparesWithTheLocalFolder) {
   world.UseTree(testing::MdeCase("ext_error_exit5"));
   world.arm.OnGet(kVmExt, "2024-07-01", ArmOk(shapes::VmExtensionBody("Succeeded", {})), kExpand);
   const CheckResult r = ExtensionCheck().Run(world.Ctx());
-  EXPECT_EQ(r.status, Status::kWarn);
+  EXPECT_EQ(r.status, Status::kFail);
   EXPECT_TRUE(Contains(r.summary, "its local status is error")) << r.summary;
   EXPECT_EQ(r.evidence.at("local").at("found"), true);
   EXPECT_EQ(r.evidence.at("local").at("installer_exit_code"), 5);

@@ -1,4 +1,4 @@
-#include "probes/linux/extension_local_check.h"
+#include "probes/azure/extension_local_check.h"
 
 #include <gtest/gtest.h>
 
@@ -204,7 +204,7 @@ TEST(ExtensionLocalFake, HostileLogFolderIsIgnoredAndACustomOneIsUsed) {
                     "[x] MDE requires more\n[*] exiting (12)\n");
   r = RunOn(custom);
   EXPECT_EQ(Entry(r).at("installer_exit_code"), 12);
-  EXPECT_EQ(r.evidence.at("installer_log"), "/srv/logs/mde/MdeInstallerLog.log");
+  EXPECT_EQ(r.evidence.at("log"), "/srv/logs/mde/MdeInstallerLog.log");
 }
 
 TEST(ExtensionLocalFake, RegularFilesAndOtherHandlersAreNotExtensions) {

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "probes/linux/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
 #include "tests/fakes/fake_platform.h"
 
 namespace preflight::testing {

@@ -1,4 +1,4 @@
-#include "probes/linux/fanotify_catalog.h"
+#include "probes/linux/fanotify/fanotify_catalog.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@ namespace preflight {
 namespace {
 
 TEST(FanotifyCatalog, TheEmbeddedCatalogLoads) {
-  const BuiltInCatalog& built_in = BuiltInFanotifyCatalog();
+  const BuiltInCatalog<FanotifyCatalog>& built_in = BuiltInFanotifyCatalog();
   ASSERT_EQ(built_in.error, "");
   const FanotifyCatalog& catalog = built_in.catalog;
   ASSERT_GE(catalog.products.size(), 3U);
@@ -17,16 +17,16 @@ TEST(FanotifyCatalog, TheEmbeddedCatalogLoads) {
       MatchProduct(catalog, "wdavdaemon", "/opt/microsoft/mdatp/sbin/wdavdaemon");
   ASSERT_NE(mde, nullptr);
   EXPECT_EQ(mde->id, "mde");
-  EXPECT_EQ(Classify(mde, true), HolderClass::kMde);
+  EXPECT_EQ(Classify(mde, true), Classification::kMde);
 
   const CatalogProduct* fapolicyd = MatchProduct(catalog, "fapolicyd", "/tmp/x/fanotify_holder");
   ASSERT_NE(fapolicyd, nullptr);
-  EXPECT_EQ(Classify(fapolicyd, true), HolderClass::kAllowed);
+  EXPECT_EQ(Classify(fapolicyd, true), Classification::kAllowed);
 
   const CatalogProduct* clam = MatchProduct(catalog, "clamonacc", "/usr/sbin/clamonacc");
   ASSERT_NE(clam, nullptr);
-  EXPECT_EQ(Classify(clam, true), HolderClass::kConflict);
-  EXPECT_EQ(Classify(clam, false), HolderClass::kNotify);
+  EXPECT_EQ(Classify(clam, true), Classification::kConflict);
+  EXPECT_EQ(Classify(clam, false), Classification::kNotify);
 
   const CatalogProduct* sophos =
       MatchProduct(catalog, "x", "/opt/sophos-spl/plugins/av/sbin/soapd");
@@ -45,8 +45,8 @@ TEST(FanotifyCatalog, OnlyMdesOwnPathIsMde) {
   EXPECT_EQ(MatchProduct(catalog, "wdavdaemon", "/tmp/wdavdaemon"), nullptr);
   EXPECT_EQ(MatchProduct(catalog, "wdavdaemon", "/opt/microsoft/mdatp/sbin/wdavdaemon2"), nullptr);
   EXPECT_EQ(MatchProduct(catalog, "", ""), nullptr);
-  EXPECT_EQ(Classify(nullptr, true), HolderClass::kConflict);
-  EXPECT_EQ(Classify(nullptr, false), HolderClass::kNotify);
+  EXPECT_EQ(Classify(nullptr, true), Classification::kConflict);
+  EXPECT_EQ(Classify(nullptr, false), Classification::kNotify);
 }
 
 TEST(FanotifyCatalog, FirstMatchWinsAndPrefixesMatch) {
@@ -112,11 +112,11 @@ TEST(FanotifyCatalog, RejectsMalformedCatalogs) {
   }
 }
 
-TEST(HolderClassName, NamesMatchTheReportContract) {
-  EXPECT_STREQ(HolderClassName(HolderClass::kMde), "mde");
-  EXPECT_STREQ(HolderClassName(HolderClass::kAllowed), "allowed");
-  EXPECT_STREQ(HolderClassName(HolderClass::kConflict), "conflict");
-  EXPECT_STREQ(HolderClassName(HolderClass::kNotify), "notify");
+TEST(ClassificationName, NamesMatchTheReportContract) {
+  EXPECT_STREQ(ClassificationName(Classification::kMde), "mde");
+  EXPECT_STREQ(ClassificationName(Classification::kAllowed), "allowed");
+  EXPECT_STREQ(ClassificationName(Classification::kConflict), "conflict");
+  EXPECT_STREQ(ClassificationName(Classification::kNotify), "notify");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
-#include "probes/linux/fanotify_check.h"
+#include "probes/linux/fanotify/fanotify_check.h"
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 #include "tests/fakes/fake_platform.h"
@@ -375,6 +376,83 @@ TEST(FanotifyCheckFixture, RhelHostTreeUnderRoot) {
           {"inode", 1}, {"mount", 0}, {"filesystem", 0}, {"mount_namespace", 1}, {"other", 1}}));
   EXPECT_EQ(watcher["groups"][0]["other_marks"][0], "user_ns_id:7 mflags:0 mask:1 ignored_mask:0");
   EXPECT_EQ((*UserByPid(r, 812))["marks"]["mount"], 2);
+}
+
+// The policy over hand-made facts, no /proc: each row is one situation the check must judge.
+TEST(JudgeFanotify, DecidesFromTheGatheredFacts) {
+  FanotifyHolder holder;
+  holder.pid = 42;
+  holder.comm = "scanner";
+  holder.exe = "/usr/bin/scanner";
+  const auto held = [&](Classification classification, bool blocking_unknown = false) {
+    ClassifiedHolder entry;
+    entry.holder = &holder;
+    entry.classification = classification;
+    entry.blocking_unknown = blocking_unknown;
+    return entry;
+  };
+  OsRelease rhel;
+  rhel.found = true;
+  rhel.id = "rhel";
+  MdeState healthy;
+  healthy.installed = true;
+  healthy.healthy = true;
+  struct Row {
+    const char* what;
+    std::function<void(FanotifyFacts&)> set;
+    Status status;
+    const char* summary_part;
+  };
+  const Row rows[] = {
+      {"nobody", [](FanotifyFacts&) {}, Status::kPass, "No program holds a fanotify group"},
+      {"a conflict", [&](FanotifyFacts& f) { f.holders = {held(Classification::kConflict)}; },
+       Status::kFail, "1 program holds a fanotify group that can block"},
+      {"MDE only", [&](FanotifyFacts& f) { f.holders = {held(Classification::kMde)}; },
+       Status::kPass, "Defender for Endpoint's own daemon"},
+      {"notify only", [&](FanotifyFacts& f) { f.holders = {held(Classification::kNotify)}; },
+       Status::kPass, "Notification-only fanotify users"},
+      {"blocking unknown",
+       [&](FanotifyFacts& f) { f.holders = {held(Classification::kNotify, true)}; }, Status::kWarn,
+       "unknown, because their fdinfo could not be read in full"},
+      {"fapolicyd on RHEL, MDE healthy",
+       [&](FanotifyFacts& f) {
+         f.holders = {held(Classification::kAllowed)};
+         f.os = &rhel;
+         f.mde = &healthy;
+       },
+       Status::kPass, "which is supported on rhel"},
+      {"not root",
+       [](FanotifyFacts& f) {
+         f.live = true;
+         f.privileged = false;
+         f.hidepid = "invisible";
+       },
+       Status::kWarn, "not running as root; /proc is mounted with hidepid=invisible"},
+      {"catalog broken", [](FanotifyFacts& f) { f.catalog_error = "schema must be 1"; },
+       Status::kWarn, "catalog did not load (schema must be 1)"},
+      {"tree without /proc",
+       [](FanotifyFacts& f) {
+         f.scan.proc_listed = false;
+         f.scan.proc_error = MakeError(ErrorKind::kNotFound, "no such directory");
+       },
+       Status::kSkip, "The inspected tree has no /proc"},
+      {"live /proc unreadable",
+       [](FanotifyFacts& f) {
+         f.live = true;
+         f.scan.proc_listed = false;
+         f.scan.proc_error = MakeError(ErrorKind::kPermission, "denied");
+       },
+       Status::kWarn, "Cannot list /proc (denied)"},
+  };
+  for (const Row& row : rows) {
+    FanotifyFacts facts;
+    facts.proc = "/proc";
+    facts.scan.proc_listed = true;
+    row.set(facts);
+    const CheckResult r = JudgeFanotify(facts);
+    EXPECT_EQ(r.status, row.status) << row.what << ": " << r.summary;
+    EXPECT_TRUE(Has(r.summary, row.summary_part)) << row.what << ": " << r.summary;
+  }
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "probes/linux/fdinfo_parser.h"
+#include "probes/linux/fanotify/fdinfo_parser.h"
 
 #include <gtest/gtest.h>
 

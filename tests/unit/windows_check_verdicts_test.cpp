@@ -11,7 +11,7 @@
 #include "probes/windows/defender_av_check.h"
 #include "probes/windows/minifilters_check.h"
 #include "probes/windows/prerequisites_check.h"
-#include "probes/windows/windows_mde_state.h"
+#include "probes/windows/mde_state_windows.h"
 
 namespace preflight::testing {
 namespace {
@@ -297,12 +297,12 @@ TEST(EvaluateMinifilters, EachFilterOnceWithItsCatalogEntryAndGroup) {
   facts.filters = {{"WdFilter", "328010"}, {"wdfilter", "328010"}, {"NoAltitude", ""}};
   const MinifiltersVerdict verdict = EvaluateMinifilters(catalog, facts);
   ASSERT_EQ(verdict.filters.size(), 2U);
-  EXPECT_EQ(verdict.filters[0].classification, FilterClass::kMde);
+  EXPECT_EQ(verdict.filters[0].classification, Classification::kMde);
   EXPECT_EQ(verdict.filters[0].driver, &catalog.drivers[0]);
   EXPECT_EQ(verdict.filters[0].group, "FSFilter Anti-Virus");
   EXPECT_EQ(verdict.filters[1].driver, nullptr);
   EXPECT_FALSE(verdict.filters[1].group.has_value());
-  EXPECT_EQ(verdict.filters[1].classification, FilterClass::kAllowed);
+  EXPECT_EQ(verdict.filters[1].classification, Classification::kAllowed);
 }
 
 // 2024-05-01T12:00:00Z and a FILETIME `seconds` before it.

@@ -2,12 +2,13 @@
 
 #include <chrono>
 
+#include "probes/azure/extension_local_check.h"
 #include "probes/windows/defender_av_check.h"
-#include "probes/windows/extension_local_windows_check.h"
+#include "probes/windows/local_extension_windows.h"
 #include "probes/windows/mde_handler_log.h"
-#include "probes/windows/mde_install_windows_check.h"
+#include "probes/windows/mde_install_check.h"
+#include "probes/windows/mde_state_windows.h"
 #include "probes/windows/prerequisites_check.h"
-#include "probes/windows/windows_mde_state.h"
 #include "probes/windows/windows_os_check.h"
 #include "probes/windows/windows_version.h"
 #include "probes/windows/winhttp_settings.h"
@@ -426,7 +427,13 @@ std::string ExtensionCase(const std::string& name) {
   return std::string(PREFLIGHT_TEST_DATA) + "/windows/extension/" + name;
 }
 
-TEST(WindowsExtensionLocalCheck, FixtureTrees) {
+// azure.extension.local over a tree read the Windows way, whatever the build's OS.
+CheckResult JudgeWindowsExtension(const Context& ctx) {
+  const LocalExtension ext = ReadWindowsMdeExtension(ctx);
+  return DescribeLocalExtension(ext, EvaluateLocalExtension(ext));
+}
+
+TEST(WindowsLocalExtension, FixtureTrees) {
   struct Row {
     const char* name;
     Status status;
@@ -442,7 +449,7 @@ TEST(WindowsExtensionLocalCheck, FixtureTrees) {
   };
   for (const Row& row : rows) {
     TreeWorld tree(ExtensionCase(row.name));
-    const CheckResult r = WindowsExtensionLocalCheck().Run(tree.Ctx());
+    const CheckResult r = JudgeWindowsExtension(tree.Ctx());
     EXPECT_EQ(r.status, row.status) << row.name << ": " << r.summary;
     EXPECT_TRUE(Has(r.summary, row.summary_part)) << row.name << ": " << r.summary;
     const auto& entry = r.report.at("extensions").at(0);
@@ -450,12 +457,12 @@ TEST(WindowsExtensionLocalCheck, FixtureTrees) {
     EXPECT_EQ(entry.at("source"), row.source) << row.name;
   }
   TreeWorld absent(ExtensionCase("not_deployed"));
-  EXPECT_EQ(WindowsExtensionLocalCheck().Run(absent.Ctx()).status, Status::kSkip);
+  EXPECT_EQ(JudgeWindowsExtension(absent.Ctx()).status, Status::kSkip);
 }
 
-TEST(WindowsExtensionLocalCheck, UnsupportedOsNamesTheCauseFromTheHandlerLog) {
+TEST(WindowsLocalExtension, UnsupportedOsNamesTheCauseFromTheHandlerLog) {
   TreeWorld tree(ExtensionCase("error_unsupported_os"));
-  const CheckResult r = WindowsExtensionLocalCheck().Run(tree.Ctx());
+  const CheckResult r = JudgeWindowsExtension(tree.Ctx());
   EXPECT_TRUE(Has(r.summary, "handler log's last error")) << r.summary;
   EXPECT_TRUE(Has(r.remediation, "windows.os")) << r.remediation;
   EXPECT_EQ(r.report.at("extensions").at(0).at("code"), 51);

@@ -104,7 +104,7 @@ TEST(MinifilterAltitudes, GroupsFromTheAllocationTable) {
 }
 
 TEST(MinifilterCatalog, TheBuiltInCatalogLoadsAndKnowsMdeAndOthers) {
-  const BuiltInMinifilterCatalog& built_in = BuiltInWindowsMinifilterCatalog();
+  const BuiltInCatalog<MinifilterCatalog>& built_in = BuiltInWindowsMinifilterCatalog();
   ASSERT_TRUE(built_in.error.empty()) << built_in.error;
   const auto role = [&](const char* name) {
     const CatalogDriver* driver = FindDriver(built_in.catalog, name);
@@ -135,7 +135,8 @@ TEST(MinifilterCatalog, RejectsBrokenCatalogs) {
 TEST(MinifilterClassification, CatalogFirstThenAltitudeGroup) {
   const MinifilterCatalog& catalog = BuiltInWindowsMinifilterCatalog().catalog;
   const auto classify = [&](const char* name, const char* altitude) {
-    return FilterClassName(ClassifyMinifilter(FindDriver(catalog, name), AltitudeGroup(altitude)));
+    return ClassificationName(
+        ClassifyMinifilter(FindDriver(catalog, name), AltitudeGroup(altitude)));
   };
   EXPECT_STREQ(classify("WdFilter", "328010"), "mde");
   EXPECT_STREQ(classify("MsSecFlt", "385600"), "mde");

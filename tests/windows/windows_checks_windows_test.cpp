@@ -3,7 +3,8 @@
 // API and the checks read them through MakeRegistry(base), which maps every key below it; fixture
 // C:\Packages\Plugins trees live in a temporary directory used as the file system's root. Sense
 // and WinDefend do not exist under Wine, so their states come from the fake service manager, except
-// in the test that asks the real one.
+// in the test that asks the real one. Azure Resource Manager is the fake ARM client the unit tests
+// use (tests/fakes/arm_shapes.h).
 
 #include <gtest/gtest.h>
 
@@ -16,13 +17,15 @@
 #include "platform/minifilter_source.h"
 #include "platform/registry.h"
 #include "platform/service_manager.h"
+#include "probes/azure/extension_check.h"
+#include "probes/azure/extension_local_check.h"
 #include "probes/windows/defender_av_check.h"
-#include "probes/windows/extension_local_windows_check.h"
-#include "probes/windows/mde_install_windows_check.h"
+#include "probes/windows/mde_install_check.h"
 #include "probes/windows/minifilters_check.h"
 #include "probes/windows/prerequisites_check.h"
 #include "probes/windows/windows_os_check.h"
 #include "tests/fakes/fake_platform.h"
+#include "tests/unit/cloud_fixture.h"
 #include "tests/unit/windows_scenarios.h"
 #include "tests/windows/windows_test_support.h"
 
@@ -298,7 +301,7 @@ TEST(WineWindowsChecks, ExtensionLocalPassWarnFailOverAPackagesTree) {
   RealWorld success;
   WriteTree(success.root, std::string(kPlugin) + "1.0.9.0\\RuntimeSettings\\0.settings", "{}");
   WriteTree(success.root, std::string(kPlugin) + "1.0.9.0\\Status\\0.status", kSuccess);
-  CheckResult r = WindowsExtensionLocalCheck().Run(success.Ctx());
+  CheckResult r = ExtensionLocalCheck().Run(success.Ctx());
   EXPECT_EQ(r.status, Status::kPass) << r.summary;
   const auto& entry = r.report.at("extensions").at(0);
   EXPECT_EQ(entry.at("version"), "1.0.9.0");
@@ -310,7 +313,7 @@ TEST(WineWindowsChecks, ExtensionLocalPassWarnFailOverAPackagesTree) {
   WriteTree(transitioning.root, std::string(kPlugin) + "1.0.9.0\\RuntimeSettings\\1.settings",
             "{}");
   WriteTree(transitioning.root, std::string(kPlugin) + "1.0.9.0\\Status\\0.status", kSuccess);
-  r = WindowsExtensionLocalCheck().Run(transitioning.Ctx());
+  r = ExtensionLocalCheck().Run(transitioning.Ctx());
   EXPECT_EQ(r.status, Status::kWarn) << r.summary;
 
   RealWorld failed;
@@ -322,14 +325,51 @@ TEST(WineWindowsChecks, ExtensionLocalPassWarnFailOverAPackagesTree) {
       "MdeExtensionHandlerLog.log",
       "[Error] Onboarding to MDE via Microsoft Defender for Cloud for this operating system is not "
       "supported\r\n");
-  r = WindowsExtensionLocalCheck().Run(failed.Ctx());
+  r = ExtensionLocalCheck().Run(failed.Ctx());
   EXPECT_EQ(r.status, Status::kFail) << r.summary;
   EXPECT_TRUE(Has(r.summary, "not supported")) << r.summary;
   EXPECT_EQ(r.report.at("extensions").at(0).at("code"), 51);
 
   RealWorld none;
-  r = WindowsExtensionLocalCheck().Run(none.Ctx());
+  r = ExtensionLocalCheck().Run(none.Ctx());
   EXPECT_EQ(r.status, Status::kSkip) << r.summary;
+}
+
+// azure.extension on Windows compares ARM's view with the MDE.Windows status files read from the
+// real file system: ARM says Succeeded while the machine's newest status says error -> fail.
+TEST(WineWindowsChecks, ExtensionFailsWhenArmSucceededButTheLocalStatusIsError) {
+  const auto run = [](const char* status_file) {
+    RealWorld machine;
+    WriteTree(machine.root, std::string(kPlugin) + "1.0.7.0\\RuntimeSettings\\0.settings", "{}");
+    WriteTree(machine.root, std::string(kPlugin) + "1.0.7.0\\Status\\0.status", status_file);
+    CloudWorld cloud;
+    cloud.access.machine.os_type = "Windows";
+    cloud.arm.OnGet(std::string(arm_shapes::kVmId) + "/extensions/MDE.Windows", "2024-07-01",
+                    ArmOk(arm_shapes::VmExtensionBody("Succeeded", {}, {}, "MDE.Windows")),
+                    "$expand=instanceView");
+    Context ctx = machine.Ctx();
+    ctx.offline = false;
+    ctx.cloud = &cloud.access;
+    return ExtensionCheck().Run(ctx);
+  };
+  const CheckResult failed = run(kError51);
+  EXPECT_EQ(failed.status, Status::kFail) << failed.summary;
+  EXPECT_TRUE(Has(failed.summary,
+                  "Azure reports the MDE.Windows extension as succeeded, but its "
+                  "local status is error"))
+      << failed.summary;
+  EXPECT_TRUE(Has(failed.summary, "Failed to configure Microsoft Defender for Endpoint"))
+      << failed.summary;
+  EXPECT_EQ(failed.evidence.at("provisioning_state"), "Succeeded");
+  EXPECT_EQ(failed.evidence.at("local").at("read"), true);
+  EXPECT_EQ(failed.evidence.at("local").at("found"), true);
+  EXPECT_EQ(failed.evidence.at("local").at("version"), "1.0.7.0");
+  EXPECT_EQ(failed.evidence.at("local").at("status"), "error");
+
+  // The same ARM answer with a local success passes: the status file decides.
+  const CheckResult agreed = run(kSuccess);
+  EXPECT_EQ(agreed.status, Status::kPass) << agreed.summary;
+  EXPECT_EQ(agreed.evidence.at("local").at("status"), "success");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -7,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "probes/check.h"
-#include "probes/linux/fanotify_scan.h"
-#include "probes/linux/fanotify_services.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_services.h"
 
 namespace preflight {
 
@@ -61,11 +62,13 @@ std::string JoinLabels(const std::vector<std::string>& labels);
 void AddServiceFindings(const std::vector<ServiceFinding>& services, FanotifyFindings& findings);
 
 // fapolicyd holders (`labels`): supported on RHEL and Fedora while MDE is healthy (reference §1.3).
-void AddFapolicydFinding(const Context& ctx, const std::vector<std::string>& labels,
-                         FanotifyFindings& findings, nlohmann::json& evidence);
+void AddFapolicydFinding(const OsRelease& os, const MdeState& mde,
+                         const std::vector<std::string>& labels, FanotifyFindings& findings,
+                         nlohmann::json& evidence);
 
-// A warning naming why the scan may have missed a holder (not root, hidepid, denials, bounds).
-void AddPartialScanFinding(const Context& ctx, const FanotifyScan& scan, bool live,
-                           FanotifyFindings& findings, nlohmann::json& evidence);
+// A warning naming why the scan may have missed a holder (not root, hidepid, denials, bounds);
+// `unprivileged` only on a live machine, `hidepid` is /proc's option when it has one.
+void AddPartialScanFinding(const FanotifyScan& scan, bool unprivileged,
+                           const std::optional<std::string>& hidepid, FanotifyFindings& findings);
 
 }  // namespace preflight

@@ -1,9 +1,9 @@
+#include "probes/linux/fanotify/fanotify_scan_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <vector>
-
-#include "probes/linux/fanotify_scan.h"
 
 namespace preflight {
 namespace {

@@ -1,4 +1,4 @@
-#include "probes/linux/fanotify_services.h"
+#include "probes/linux/fanotify/fanotify_services.h"
 
 #include "platform/file_system.h"
 #include "platform/service_manager.h"

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "probes/check.h"
-#include "probes/linux/fanotify_catalog.h"
-#include "probes/linux/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_catalog.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
 
 namespace preflight {
 

@@ -1,6 +1,8 @@
-#include "probes/linux/fanotify_holders.h"
+#include "probes/linux/fanotify/fanotify_holders.h"
 
 #include <cstdint>
+
+#include "probes/linux/fanotify/fanotify_scan_text.h"
 
 namespace preflight {
 namespace {
@@ -133,7 +135,7 @@ nlohmann::json HolderReport(const ClassifiedHolder& entry) {
       {"uid", h.uid ? nlohmann::json(*h.uid) : nlohmann::json(nullptr)},
       {"blocking", entry.blocking},
       {"blocking_unknown", entry.blocking_unknown},
-      {"classification", HolderClassName(entry.classification)},
+      {"classification", ClassificationName(entry.classification)},
       {"product", entry.product ? nlohmann::json(entry.product->name) : nlohmann::json(nullptr)},
       {"vendor", entry.product ? nlohmann::json(entry.product->vendor) : nlohmann::json(nullptr)},
       {"catalog_id", entry.product ? nlohmann::json(entry.product->id) : nlohmann::json(nullptr)},

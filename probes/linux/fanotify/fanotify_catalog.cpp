@@ -1,12 +1,9 @@
-#include "probes/linux/fanotify_catalog.h"
+#include "probes/linux/fanotify/fanotify_catalog.h"
 
 #include <algorithm>
-#include <initializer_list>
 #include <set>
 
 #include <nlohmann/json.hpp>
-
-#include "probes/common/embedded_data.h"
 
 namespace preflight {
 namespace {
@@ -15,29 +12,6 @@ using nlohmann::json;
 
 // TASK_COMM_LEN is 16 including the NUL (include/linux/sched.h), so a longer name never matches.
 constexpr std::size_t kMaxCommName = 15;
-
-// Thrown inside this file only and turned into an Error by ParseFanotifyCatalog.
-struct CatalogError {
-  std::string message;
-};
-
-void AllowKeys(const json& object, std::initializer_list<const char*> keys,
-               const std::string& where) {
-  if (!object.is_object()) throw CatalogError{where + " is not an object"};
-  for (const auto& item : object.items()) {
-    if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return item.key() == k; })) {
-      throw CatalogError{where + " has unknown key \"" + item.key() + "\""};
-    }
-  }
-}
-
-std::string RequiredString(const json& object, const char* key, const std::string& where) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_string() || it->get<std::string>().empty()) {
-    throw CatalogError{where + "." + key + " must be a non-empty string"};
-  }
-  return it->get<std::string>();
-}
 
 std::vector<std::string> StringList(const json& object, const char* key, const std::string& where) {
   std::vector<std::string> values;
@@ -89,9 +63,9 @@ CatalogProduct ParseProduct(const json& entry, std::size_t index) {
   if (entry.contains("classification")) {
     const std::string value = RequiredString(entry, "classification", where);
     if (value == "mde") {
-      product.classification = HolderClass::kMde;
+      product.classification = Classification::kMde;
     } else if (value == "allowed") {
-      product.classification = HolderClass::kAllowed;
+      product.classification = Classification::kAllowed;
     } else {
       throw CatalogError{where + ".classification must be \"mde\" or \"allowed\""};
     }
@@ -132,44 +106,12 @@ FanotifyCatalog ParseValidated(const json& root) {
 
 }  // namespace
 
-const char* HolderClassName(HolderClass value) {
-  switch (value) {
-    case HolderClass::kMde:
-      return "mde";
-    case HolderClass::kAllowed:
-      return "allowed";
-    case HolderClass::kConflict:
-      return "conflict";
-    case HolderClass::kNotify:
-      return "notify";
-  }
-  return "conflict";
-}
-
 Result<FanotifyCatalog> ParseFanotifyCatalog(std::string_view json_text) {
-  const json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) return MakeError(ErrorKind::kInvalid, "catalog is not valid JSON");
-  try {
-    return ParseValidated(root);
-  } catch (const CatalogError& e) {
-    return MakeError(ErrorKind::kInvalid, "catalog: " + e.message);
-  } catch (const json::exception& e) {
-    return MakeError(ErrorKind::kInvalid, std::string("catalog: ") + e.what());
-  }
+  return ParseCatalog<FanotifyCatalog>(json_text, "catalog", ParseValidated);
 }
 
-const BuiltInCatalog& BuiltInFanotifyCatalog() {
-  static const BuiltInCatalog built_in = [] {
-    BuiltInCatalog result;
-    auto parsed = ParseFanotifyCatalog(EmbeddedData("fanotify_products.json"));
-    if (parsed.Ok()) {
-      result.catalog = std::move(parsed.Value());
-    } else {
-      result.error = parsed.Err().message;
-    }
-    return result;
-  }();
-  return built_in;
+const BuiltInCatalog<FanotifyCatalog>& BuiltInFanotifyCatalog() {
+  return LoadBuiltInCatalog<FanotifyCatalog, ParseFanotifyCatalog>("fanotify_products.json");
 }
 
 const CatalogProduct* MatchProduct(const FanotifyCatalog& catalog, std::string_view comm,
@@ -189,9 +131,9 @@ const CatalogProduct* MatchProduct(const FanotifyCatalog& catalog, std::string_v
   return nullptr;
 }
 
-HolderClass Classify(const CatalogProduct* product, bool blocking) {
+Classification Classify(const CatalogProduct* product, bool blocking) {
   if (product != nullptr && product->classification) return *product->classification;
-  return blocking ? HolderClass::kConflict : HolderClass::kNotify;
+  return blocking ? Classification::kConflict : Classification::kNotify;
 }
 
 }  // namespace preflight

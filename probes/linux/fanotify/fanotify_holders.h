@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "probes/linux/fanotify_catalog.h"
-#include "probes/linux/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_catalog.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
 
 namespace preflight {
 
@@ -23,7 +23,7 @@ struct ClassifiedHolder {
   // Some group could not be read whole (fdinfo cut to its tail, or unreadable) and what was read
   // shows no sign of blocking, so whether it blocks is unknown.
   bool blocking_unknown = false;
-  HolderClass classification = HolderClass::kNotify;
+  Classification classification = Classification::kNotify;
 };
 
 // exe as the catalog knows it: a path under the real target of /opt/microsoft/mdatp (when that

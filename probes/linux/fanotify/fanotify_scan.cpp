@@ -1,4 +1,5 @@
-#include "probes/linux/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_scan_text.h"
 
 #include <algorithm>
 #include <charconv>

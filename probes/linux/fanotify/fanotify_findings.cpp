@@ -1,17 +1,13 @@
-#include "probes/linux/fanotify_findings.h"
+#include "probes/linux/fanotify/fanotify_findings.h"
 
 #include <initializer_list>
 #include <string_view>
 
-#include "platform/file_system.h"
-#include "platform/system_info.h"
-#include "probes/common/facts.h"
+#include "probes/linux/fanotify/fanotify_scan_text.h"
 
 namespace preflight {
 namespace {
 
-// /proc/mounts is one ~100-byte line per mount; 1 MiB covers hosts with thousands of mounts.
-constexpr std::size_t kMaxMountsBytes = std::size_t{1024} * 1024;
 constexpr std::size_t kMaxNamesInSummary = 10;
 
 std::string Cat(std::initializer_list<std::string_view> parts) {
@@ -33,8 +29,6 @@ std::string JoinLabels(const std::vector<std::string>& labels) {
   }
   return out;
 }
-
-// The real location of MDE when /opt/microsoft/mdatp is a symlink (--install-path), else "".
 
 void AddServiceFindings(const std::vector<ServiceFinding>& services, FanotifyFindings& findings) {
   for (const ServiceFinding& f : services) {
@@ -63,10 +57,9 @@ void AddServiceFindings(const std::vector<ServiceFinding>& services, FanotifyFin
   }
 }
 
-void AddFapolicydFinding(const Context& ctx, const std::vector<std::string>& labels,
-                         FanotifyFindings& findings, nlohmann::json& evidence) {
-  const OsRelease& os = OsReleaseOf(ctx);
-  const MdeState& mde = MdeStateOf(ctx);
+void AddFapolicydFinding(const OsRelease& os, const MdeState& mde,
+                         const std::vector<std::string>& labels, FanotifyFindings& findings,
+                         nlohmann::json& evidence) {
   const auto opt = [](const std::optional<bool>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
   };
@@ -117,20 +110,13 @@ void AddFapolicydFinding(const Context& ctx, const std::vector<std::string>& lab
   }
 }
 
-void AddPartialScanFinding(const Context& ctx, const FanotifyScan& scan, bool live,
-                           FanotifyFindings& findings, nlohmann::json& evidence) {
-  const bool unprivileged = live && !ctx.system.IsPrivileged();
+void AddPartialScanFinding(const FanotifyScan& scan, bool unprivileged,
+                           const std::optional<std::string>& hidepid, FanotifyFindings& findings) {
   if (!unprivileged && !scan.Partial()) return;
-  std::string hidepid_note;
-  if (live) {
-    auto mounts = ctx.fs.ReadFile("/proc/mounts", kMaxMountsBytes);
-    const auto hidepid = mounts.Ok() ? ProcHidepid(mounts.Value()) : std::nullopt;
-    evidence["hidepid"] = hidepid ? nlohmann::json(*hidepid) : nlohmann::json(nullptr);
-    if (hidepid) {
-      hidepid_note = "; /proc is mounted with hidepid=" + *hidepid +
-                     ", which hides other users' processes from non-root readers entirely";
-    }
-  }
+  const std::string hidepid_note =
+      hidepid ? "; /proc is mounted with hidepid=" + *hidepid +
+                    ", which hides other users' processes from non-root readers entirely"
+              : "";
   const FanotifyScanStats& s = scan.stats;
   std::string why;
   const auto add = [&why](const std::string& part) {

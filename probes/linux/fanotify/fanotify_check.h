@@ -1,0 +1,63 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "probes/check.h"
+#include "probes/linux/fanotify/fanotify_holders.h"
+#include "probes/linux/fanotify/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_services.h"
+
+namespace preflight {
+
+// Everything linux.fanotify judges, gathered from the machine. The holders point into `scan` and
+// into the built-in catalog, so the facts are moved, never copied.
+struct FanotifyFacts {
+  FanotifyFacts() = default;
+  FanotifyFacts(FanotifyFacts&&) = default;
+  FanotifyFacts(const FanotifyFacts&) = delete;
+  FanotifyFacts& operator=(const FanotifyFacts&) = delete;
+
+  std::string catalog_error;  // why the built-in catalog did not load; empty when it did
+  bool live = false;          // the running machine's own /proc
+  bool privileged = true;     // the agent runs as root (asked on a live machine only)
+  std::string proc;           // where /proc is, for messages
+  FanotifyScan scan;
+  std::vector<ServiceFinding> services;
+  nlohmann::json service_evidence;
+  std::vector<ClassifiedHolder> holders;
+  // /proc's hidepid= option, read on a live machine when the scan may have missed processes.
+  bool mounts_read = false;
+  std::optional<std::string> hidepid;
+  // The distro and MDE's health, gathered only when fapolicyd holds a group (reference §1.3).
+  const OsRelease* os = nullptr;
+  const MdeState* mde = nullptr;
+};
+
+// The I/O: the /proc scan, the conflicting services, and what judging fapolicyd needs.
+FanotifyFacts GatherFanotify(const Context& ctx);
+
+// The policy and its wording over the facts; pure.
+CheckResult JudgeFanotify(const FanotifyFacts& facts);
+
+// linux.fanotify: which programs hold fanotify groups, and would any of them block file access
+// next to MDE (reference/linux.md §0, §1). Fails on blocking groups of other programs and on the
+// services mde_installer.sh refuses to install next to; fapolicyd is judged by distro and MDE
+// health; notification-only users are reported without failing.
+class FanotifyCheck final : public Check {
+ public:
+  std::string_view Id() const override { return "linux.fanotify"; }
+  std::string_view Title() const override {
+    return "Other fanotify users (file-access security products)";
+  }
+  CheckResult Run(const Context& ctx) const override;
+};
+
+std::unique_ptr<Check> MakeFanotifyCheck();
+
+}  // namespace preflight
