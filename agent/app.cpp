@@ -10,7 +10,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "agent/checks.h"
+#include "agent/check_registry.h"
 #include "agent/cloud_session.h"
 #include "agent/host_info.h"
 #include "agent/options.h"
@@ -95,32 +95,9 @@ Result<Options> LoadOptions(const CommandLine& line, const Environment& env) {
   return options;
 }
 
-// This platform's checks, narrowed by --only; unknown ids in --only / --ignore are usage errors
-// (a typo must not silently ignore nothing).
+// This platform's checks, narrowed by --only; unknown ids are usage errors (check_registry.h).
 Result<CheckList> SelectChecks(const Options& options) {
-  CheckList checks;
-  for (auto& check : MakePlatformChecks()) checks.emplace_back(std::move(check));
-  const auto known = [&](const std::string& id) {
-    return std::any_of(checks.begin(), checks.end(),
-                       [&](const auto& check) { return IdMatches({id}, check->Id()); }) ||
-           IsCheckIdOfAnotherPlatform(id);
-  };
-  const auto unknown = [&](const std::string& flag, const std::string& id) {
-    std::string ids;
-    for (const auto& check : checks) ids += (ids.empty() ? "" : ", ") + std::string(check->Id());
-    return MakeError(ErrorKind::kInvalid, flag + ": unknown check id '" + id +
-                                              "' (checks on this platform: " + ids + ")");
-  };
-  for (const std::string& id : options.only) {
-    if (!known(id)) return unknown("--only", id);
-  }
-  for (const std::string& id : options.ignore) {
-    if (id != "all" && !known(id)) return unknown("--ignore", id);
-  }
-  if (!options.only.empty()) {
-    std::erase_if(checks, [&](const auto& check) { return !IdMatches(options.only, check->Id()); });
-  }
-  return checks;
+  return SelectPlatformChecks(options.only, options.ignore);
 }
 
 struct ProducedReport {

@@ -11,8 +11,6 @@ namespace preflight {
 // cloud.direct_onboarding_designated.
 class DirectOnboardingCheck final : public Check {
  public:
-  std::string_view Id() const override { return "azure.direct_onboarding"; }
-  std::string_view Title() const override { return "Direct onboarding (designated subscription)"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

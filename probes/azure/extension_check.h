@@ -11,8 +11,6 @@ namespace preflight {
 // cloud.extension_provisioning_state.
 class ExtensionCheck final : public Check {
  public:
-  std::string_view Id() const override { return "azure.extension"; }
-  std::string_view Title() const override { return "MDE extension (Azure Resource Manager)"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

@@ -10,8 +10,6 @@ namespace preflight {
 // cloud.mde_integration_enabled.
 class IntegrationCheck final : public Check {
  public:
-  std::string_view Id() const override { return "azure.integration"; }
-  std::string_view Title() const override { return "Defender for Endpoint integration"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

@@ -12,8 +12,6 @@ namespace preflight {
 // integration's. Fills cloud.tenant_org_id and cloud.org_id_match.
 class OrgMatchCheck final : public Check {
  public:
-  std::string_view Id() const override { return "azure.org_match"; }
-  std::string_view Title() const override { return "MDE organisation matches the tenant"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

@@ -9,8 +9,6 @@ namespace preflight {
 // Fills cloud.pricing_tier and cloud.sub_plan.
 class PlanCheck final : public Check {
  public:
-  std::string_view Id() const override { return "azure.plan"; }
-  std::string_view Title() const override { return "Defender for Servers plan"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

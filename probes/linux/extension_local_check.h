@@ -8,8 +8,6 @@ namespace preflight {
 // status file, installer log), on Azure VMs and Arc-enabled servers alike. Fills `extensions[]`.
 class ExtensionLocalCheck final : public Check {
  public:
-  std::string_view Id() const override { return "azure.extension.local"; }
-  std::string_view Title() const override { return "MDE.Linux VM extension (local state)"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

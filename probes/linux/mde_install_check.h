@@ -8,8 +8,6 @@ namespace preflight {
 // `mdatp health`, the onboarding file). Fills the report's `mde` section.
 class MdeInstallCheck final : public Check {
  public:
-  std::string_view Id() const override { return "mde.install"; }
-  std::string_view Title() const override { return "Microsoft Defender for Endpoint installation"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

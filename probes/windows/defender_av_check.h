@@ -8,8 +8,6 @@ namespace preflight {
 // forced passive) and the policies that stop Defender or Sense (DisableAntiSpyware, ...).
 class DefenderAvCheck final : public Check {
  public:
-  std::string_view Id() const override { return "windows.defender_av"; }
-  std::string_view Title() const override { return "Microsoft Defender Antivirus"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

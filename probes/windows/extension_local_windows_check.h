@@ -10,8 +10,6 @@ namespace preflight {
 // the system drive). Fills `extensions[]`, as the Linux check of the same id does.
 class WindowsExtensionLocalCheck final : public Check {
  public:
-  std::string_view Id() const override { return "azure.extension.local"; }
-  std::string_view Title() const override { return "MDE.Windows VM extension (local state)"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

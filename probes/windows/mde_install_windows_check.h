@@ -9,8 +9,6 @@ namespace preflight {
 // Fills the report's `mde` section, as the Linux check of the same id does.
 class WindowsMdeInstallCheck final : public Check {
  public:
-  std::string_view Id() const override { return "mde.install"; }
-  std::string_view Title() const override { return "Microsoft Defender for Endpoint installation"; }
   CheckResult Run(const Context& ctx) const override;
 };
 
