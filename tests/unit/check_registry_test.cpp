@@ -210,14 +210,14 @@ TEST(CheckRegistry, AgreesWithTheReadmesCheckTables) {
   std::ifstream readme(PREFLIGHT_README);
   ASSERT_TRUE(readme.is_open()) << PREFLIGHT_README;
   const ReadmeChecks found = ParseReadmeChecks(readme);
-  std::vector<std::vector<std::string>> expected;
-  for (const CheckEntry& entry : AllChecks()) {
-    expected.push_back({std::string(entry.id), RunsOn(entry), std::string(entry.title)});
+  std::string found_table = "| id | runs on | title |\n|---|---|---|\n";
+  for (const auto& cells : found.summary) {
+    found_table += "| `" + cells.at(0) + "` | " + (cells.size() > 1 ? cells[1] : "") + " | " +
+                   (cells.size() > 2 ? cells[2] : "") + " |\n";
   }
-  EXPECT_EQ(found.summary, expected)
-      << "README.md's check table (under \"## Checks\") and agent/check_registry.cpp disagree; "
-         "the table should read:\n"
-      << ExpectedTable();
+  // Ids, order, platforms and titles; gtest shows the lines that differ.
+  EXPECT_EQ(found_table, ExpectedTable())
+      << "README.md's check table (under \"## Checks\") and agent/check_registry.cpp disagree";
   for (const CheckEntry& entry : AllChecks()) {
     // Each platform's detail table describes a twin there; one description is the least.
     EXPECT_GE(found.described.count(std::string(entry.id)), 1U)
