@@ -10,7 +10,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "agent/checks.h"
+#include "agent/check_list.h"
+#include "agent/check_registry.h"
 #include "agent/cloud_session.h"
 #include "agent/host_info.h"
 #include "agent/options.h"
@@ -46,22 +47,14 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
-// The agent's own config is read from the real file system, never from under --root.
-Result<Settings> LoadConfig(const std::optional<std::string>& flag_path, const Environment& env,
+// The agent's own config is read from the real file system, never from under --root. A file named
+// by --config or MDE_PREFLIGHT_CONFIG must be there; the default one may be missing.
+Result<Settings> LoadConfig(const std::optional<std::string>& named, const Environment& env,
                             std::string& used_path) {
-  std::string path;
-  bool required = true;
-  if (flag_path) {
-    path = *flag_path;
-  } else if (auto from_env = env.Get("MDE_PREFLIGHT_CONFIG")) {
-    path = *from_env;
-  } else {
-    path = DefaultConfigPath(env);
-    required = false;
-  }
+  const std::string path = named.value_or(DefaultConfigPath(env));
   auto text = MakeFileSystem("/")->ReadFile(path, kMaxConfigBytes);
   if (!text.Ok()) {
-    if (!required && text.Err().kind == ErrorKind::kNotFound) return Settings{};
+    if (!named && text.Err().kind == ErrorKind::kNotFound) return Settings{};
     return MakeError(ErrorKind::kInvalid, "cannot read config file: " + text.Err().message);
   }
   auto settings = ParseConfig(text.Value());
@@ -73,11 +66,13 @@ Result<Settings> LoadConfig(const std::optional<std::string>& flag_path, const E
 }
 
 Result<Options> LoadOptions(const CommandLine& line, const Environment& env) {
-  std::string config_path;
-  auto file_settings = LoadConfig(line.config_path, env, config_path);
-  if (!file_settings.Ok()) return file_settings.Err();
   auto env_settings = SettingsFromEnvironment(env);
   if (!env_settings.Ok()) return env_settings.Err();
+  auto named_config = line.flags.Get<std::string>("config");
+  if (!named_config) named_config = env_settings.Value().Get<std::string>("config");
+  std::string config_path;
+  auto file_settings = LoadConfig(named_config, env, config_path);
+  if (!file_settings.Ok()) return file_settings.Err();
   auto resolved = ResolveOptions(file_settings.Value(), env_settings.Value(), line.flags);
   if (!resolved.Ok()) return resolved.Err();
   Options options = std::move(resolved).Value();
@@ -95,32 +90,9 @@ Result<Options> LoadOptions(const CommandLine& line, const Environment& env) {
   return options;
 }
 
-// This platform's checks, narrowed by --only; unknown ids in --only / --ignore are usage errors
-// (a typo must not silently ignore nothing).
+// This platform's checks, narrowed by --only; unknown ids are usage errors (check_registry.h).
 Result<CheckList> SelectChecks(const Options& options) {
-  CheckList checks;
-  for (auto& check : MakePlatformChecks()) checks.emplace_back(std::move(check));
-  const auto known = [&](const std::string& id) {
-    return std::any_of(checks.begin(), checks.end(),
-                       [&](const auto& check) { return IdMatches({id}, check->Id()); }) ||
-           IsCheckIdOfAnotherPlatform(id);
-  };
-  const auto unknown = [&](const std::string& flag, const std::string& id) {
-    std::string ids;
-    for (const auto& check : checks) ids += (ids.empty() ? "" : ", ") + std::string(check->Id());
-    return MakeError(ErrorKind::kInvalid, flag + ": unknown check id '" + id +
-                                              "' (checks on this platform: " + ids + ")");
-  };
-  for (const std::string& id : options.only) {
-    if (!known(id)) return unknown("--only", id);
-  }
-  for (const std::string& id : options.ignore) {
-    if (id != "all" && !known(id)) return unknown("--ignore", id);
-  }
-  if (!options.only.empty()) {
-    std::erase_if(checks, [&](const auto& check) { return !IdMatches(options.only, check->Id()); });
-  }
-  return checks;
+  return SelectPlatformChecks(options.only, options.ignore);
 }
 
 struct ProducedReport {
@@ -204,6 +176,14 @@ int RunCheck(const CommandLine& line, const Environment& env) {
   return code;
 }
 
+// `mde-preflight checks`: what the registry declares; no config file or environment is read.
+int ListChecks(const CommandLine& line) {
+  const auto format = line.flags.Get<OutputFormat>("format").value_or(OutputFormat::kText);
+  if (format == OutputFormat::kHtml) return UsageError("'checks' prints text or json, not html");
+  std::cout << (format == OutputFormat::kJson ? CheckListJson().dump(2) + "\n" : CheckListText());
+  return kExitOk;
+}
+
 int RunService(const CommandLine& line, const Environment& env) {
   StopSignal::Install();
   auto options = LoadOptions(line, env);
@@ -249,10 +229,12 @@ int RunApp(const std::vector<std::string>& args) {
         return kExitOk;
       case Command::kCheck:
         return RunCheck(line.Value(), *env);
+      case Command::kChecks:
+        return ListChecks(line.Value());
       case Command::kService:
         return RunServiceHost([&] { return RunService(line.Value(), *env); });
       case Command::kServiceInstall:
-        return InstallService(line.Value().config_path);
+        return InstallService(line.Value().flags.Get<std::string>("config"));
       case Command::kServiceUninstall:
         return UninstallService();
     }

@@ -2,19 +2,180 @@
 
 #include <algorithm>
 #include <charconv>
+#include <type_traits>
 
+#include <nlohmann/json.hpp>
+
+#include "agent/settings_table.h"
 #include "platform/environment.h"
 #include "platform/text.h"
 
 namespace preflight {
+namespace settings {
 namespace {
 
 // A whole run must end in bounded time; a day is more than any sane deadline.
 constexpr int kMaxTimeoutSeconds = 24 * 60 * 60;
 // The service re-checks no more often than every 5 minutes (a run reads all of /proc and may run
 // mdatp health) and at least weekly.
-constexpr long long kMinIntervalMinutes = 5;
-constexpr long long kMaxIntervalMinutes = 7 * 24 * 60;
+constexpr int kMinIntervalMinutes = 5;
+constexpr int kMaxIntervalMinutes = 7 * 24 * 60;
+
+// Every setting, once. Help lines are written for `--help` (UsageText); the order is its order.
+const Setting kSettings[] = {
+    {.name = "format",
+     .flag = "--format",
+     .key = "format",
+     .kind = Kind::kFormat,
+     .target = &Options::format,
+     .fallback = "text",
+     .value_name = "text|json|html",
+     .help = "report format",
+     .commands = kCheck | kChecks},
+    {.name = "output",
+     .flag = "-o,--output",
+     .kind = Kind::kPath,
+     .target = &Options::output,
+     .value_name = "FILE",
+     .help = "write the report to FILE (atomically) instead of standard output"},
+    {.name = "root",
+     .flag = "--root",
+     .kind = Kind::kPath,
+     .target = &Options::root,
+     .fallback = "/",
+     .value_name = "DIR",
+     .help = "inspect the file tree DIR as if it were / (an image or a fixture); checks that "
+             "need the live kernel read DIR/proc or report skip"},
+    {.name = "offline",
+     .flag = "--offline",
+     .env = "MDE_PREFLIGHT_OFFLINE",
+     .key = "offline",
+     .kind = Kind::kSwitch,
+     .target = &Options::offline,
+     .fallback = "false",
+     .help = "do not use the network"},
+    {.name = "only",
+     .flag = "--only",
+     .env = "MDE_PREFLIGHT_ONLY",
+     .key = "only",
+     .kind = Kind::kIdList,
+     .target = &Options::only,
+     .value_name = "ID,...",
+     .help = "run only these checks ('mde-preflight checks' lists them)"},
+    {.name = "ignore",
+     .flag = "--ignore",
+     .env = "MDE_PREFLIGHT_IGNORE",
+     .key = "ignore",
+     .kind = Kind::kIdList,
+     .target = &Options::ignore,
+     .value_name = "ID,...|all",
+     .help = "turn these checks' failures into warnings (still reported); ids of every "
+             "platform are accepted",
+     .flags_add_up = true},
+    {.name = "config",
+     .flag = "--config",
+     .env = "MDE_PREFLIGHT_CONFIG",
+     .kind = Kind::kPath,
+     .target = &Options::config_path,
+     .value_name = "FILE",
+     .help = "config file, if present by default: /etc/mde-preflight/config.json, "
+             "%ProgramData%\\mde-preflight\\config.json on Windows",
+     .commands = kCheck | kService | kServiceInstall},
+    {.name = "imds_endpoint",
+     .flag = "--imds-endpoint",
+     .key = "imds_endpoint",
+     .kind = Kind::kText,
+     .target = &Options::imds_endpoint,
+     .value_name = "URL",
+     .help = "Azure Instance Metadata Service address (tests, private clouds)"},
+    {.name = "arm_endpoint",
+     .flag = "--arm-endpoint",
+     .key = "arm_endpoint",
+     .kind = Kind::kText,
+     .target = &Options::arm_endpoint,
+     .value_name = "URL",
+     .help = "Azure Resource Manager address (tests, private clouds)"},
+    {.name = "timeout",
+     .flag = "--timeout",
+     .env = "MDE_PREFLIGHT_TIMEOUT",
+     .key = "timeout_seconds",
+     .kind = Kind::kNumber,
+     .target = &Options::timeout,
+     .fallback = "60",
+     .value_name = "SECONDS",
+     .help = "deadline for the whole run",
+     .min = 1,
+     .max = kMaxTimeoutSeconds},
+    {.name = "publish_tags",
+     .flag = "--publish-tags",
+     .env = "MDE_PREFLIGHT_PUBLISH_TAGS",
+     .key = "publish_tags",
+     .kind = Kind::kSwitch,
+     .target = &Options::publish_tags,
+     .fallback = "false",
+     .help = "merge the verdict into the machine's own Azure tags (mdeReadiness, "
+             "mdeReadinessAt, mdeReadinessBlocking); needs Tag Contributor"},
+    {.name = "verbose",
+     .flag = "-v,--verbose",
+     .key = "verbose",
+     .kind = Kind::kCount,
+     .target = &Options::verbosity,
+     .fallback = "0",
+     .help = "debug logging on standard error",
+     .commands = kCheck | kService},
+    {.name = "client_id",
+     .key = "client_id",
+     .kind = Kind::kText,
+     .target = &Options::client_id,
+     .value_name = "ID",
+     .help = "a user-assigned managed identity (else AZURE_CLIENT_ID, else the system-assigned "
+             "one)"},
+    {.name = "designated_subscription",
+     .env = "MDE_PREFLIGHT_DESIGNATED_SUBSCRIPTION",
+     .key = "designated_subscription",
+     .kind = Kind::kText,
+     .target = &Options::designated_subscription,
+     .value_name = "ID",
+     .help = "the subscription designated for direct onboarding (servers outside Azure)"},
+    {.name = "interval",
+     .key = "interval_minutes",
+     .kind = Kind::kNumber,
+     .target = &Options::interval,
+     .fallback = "60",
+     .value_name = "MINUTES",
+     .help = "service: the time between two checks",
+     .min = kMinIntervalMinutes,
+     .max = kMaxIntervalMinutes},
+    {.name = "report_path",
+     .key = "report_path",
+     .kind = Kind::kPath,
+     .target = &Options::report_path,
+     .value_name = "FILE",
+     .help = "service: where the JSON report is kept (default "
+             "/var/lib/mde-preflight/report.json, %ProgramData%\\mde-preflight\\report.json on "
+             "Windows)"},
+};
+
+const CommandSpec kCommands[] = {
+    {Command::kCheck, "check", "check [options]",
+     "inspect this machine and print a preflight report", kCheck, ""},
+    {Command::kChecks, "checks", "checks [--format text|json]",
+     "list every check of every platform: id, title, platforms", kChecks,
+     "'checks' takes only --format"},
+    {Command::kService, "service", "service [--config FILE] [-v]",
+     "run in the foreground as a service: check every interval_minutes and keep the JSON "
+     "report in report_path",
+     kService, "'service' takes only --config and -v; put other settings in the config file"},
+    {Command::kServiceInstall, "service install", "service install [--config FILE]",
+     "Windows: register the service (automatic start, LocalSystem, restart on failure); run as "
+     "administrator",
+     kServiceInstall, "'service install' takes only --config (the file the service will read)"},
+    {Command::kServiceUninstall, "service uninstall", "service uninstall",
+     "Windows: stop the service and remove it", 0, "'service uninstall' takes no options"},
+    {Command::kVersion, "version", "version", "print the agent version", 0,
+     "'version' takes no arguments"},
+    {Command::kHelp, "help", "--help", "show this text", 0, ""},
+};
 
 Error Usage(std::string message) { return MakeError(ErrorKind::kInvalid, std::move(message)); }
 
@@ -27,44 +188,129 @@ std::optional<int> ParseInt(const std::string& text) {
   return value;
 }
 
-Result<OutputFormat> ParseFormat(const std::string& text) {
+Result<SettingValue> ParseFormat(const std::string& text) {
   const std::string lower = ToLower(text);
-  if (lower == "text") return OutputFormat::kText;
-  if (lower == "json") return OutputFormat::kJson;
-  if (lower == "html") return OutputFormat::kHtml;
+  if (lower == "text") return SettingValue(OutputFormat::kText);
+  if (lower == "json") return SettingValue(OutputFormat::kJson);
+  if (lower == "html") return SettingValue(OutputFormat::kHtml);
   return Usage("unknown format '" + text + "' (use text, json or html)");
 }
 
-Result<int> ParseTimeout(const std::string& text, const std::string& source) {
+Result<SettingValue> ParseNumber(const Setting& setting, const std::string& text,
+                                 const std::string& source) {
   const auto value = ParseInt(text);
-  if (!value || *value < 1 || *value > kMaxTimeoutSeconds) {
-    return Usage(source + " must be a whole number of seconds from 1 to " +
-                 std::to_string(kMaxTimeoutSeconds) + ", not '" + text + "'");
+  if (!value || *value < setting.min || *value > setting.max) {
+    return Usage(source + " must be a whole number of " + ToLower(setting.value_name) + " from " +
+                 std::to_string(setting.min) + " to " + std::to_string(setting.max) + ", not '" +
+                 text + "'");
   }
-  return *value;
+  return SettingValue(*value);
 }
 
-Result<bool> ParseBool(const std::string& text, const std::string& source) {
+Result<SettingValue> ParseBool(const std::string& text, const std::string& source) {
   const std::string lower = ToLower(text);
-  if (lower == "1" || lower == "true" || lower == "yes") return true;
-  if (lower == "0" || lower == "false" || lower == "no") return false;
+  if (lower == "1" || lower == "true" || lower == "yes") return SettingValue(true);
+  if (lower == "0" || lower == "false" || lower == "no") return SettingValue(false);
   return Usage(source + " must be true or false, not '" + text + "'");
 }
 
-// A flag's value: "--flag value" or "--flag=value".
-struct FlagReader {
-  const std::vector<std::string>& args;
-  std::size_t i = 0;
-  std::optional<std::string> inline_value;
-
-  Result<std::string> Value(const std::string& name) {
-    if (inline_value) return *inline_value;
-    if (i + 1 >= args.size()) return Usage(name + " needs a value");
-    return args[++i];
+// A value from the config file; `source` names its key in errors.
+Result<SettingValue> FromJson(const Setting& setting, const nlohmann::json& value,
+                              const std::string& source) {
+  const auto wrong = [&](const char* expected) { return Usage(source + " must be " + expected); };
+  switch (setting.kind) {
+    case Kind::kSwitch:
+      if (!value.is_boolean()) return wrong("true or false");
+      return SettingValue(value.get<bool>());
+    case Kind::kCount:
+      if (!value.is_boolean()) return wrong("true or false");
+      return SettingValue(value.get<bool>() ? 1 : 0);
+    case Kind::kText:
+    case Kind::kPath:
+    case Kind::kFormat:
+      if (!value.is_string() || (setting.kind == Kind::kPath && value.get<std::string>().empty())) {
+        return wrong(setting.kind == Kind::kPath ? "a non-empty string" : "a string");
+      }
+      return FromText(setting, value.get<std::string>(), source);
+    case Kind::kIdList: {
+      if (!value.is_array()) return wrong("an array of check ids");
+      std::vector<std::string> ids;
+      for (const auto& item : value) {
+        if (!item.is_string()) return wrong("an array of check ids");
+        for (auto& id : SplitIdList(item.get<std::string>())) ids.push_back(std::move(id));
+      }
+      return SettingValue(std::move(ids));
+    }
+    case Kind::kNumber:
+      if (!value.is_number_integer()) return wrong("a whole number");
+      return ParseNumber(setting, std::to_string(value.get<long long>()), source);
   }
-};
+  return wrong("valid");
+}
+
+// Puts a validated value into its Options field; the kinds and the fields' types agree by
+// construction of the table (a unit test resolves every setting).
+void Store(const Setting& setting, const SettingValue& value, Options& options) {
+  std::visit(
+      [&](auto member) {
+        auto& field = options.*member;
+        using Field = std::remove_reference_t<decltype(field)>;
+        if constexpr (std::is_same_v<Field, std::chrono::seconds> ||
+                      std::is_same_v<Field, std::chrono::minutes>) {
+          field = Field(std::get<int>(value));
+        } else {
+          field = std::get<Field>(value);
+        }
+      },
+      setting.target);
+}
 
 }  // namespace
+
+std::span<const Setting> AllSettings() { return kSettings; }
+std::span<const CommandSpec> AllCommands() { return kCommands; }
+
+std::string LongFlag(const Setting& setting) {
+  const std::string_view flag = setting.flag;
+  const std::size_t comma = flag.rfind(',');
+  return std::string(comma == flag.npos ? flag : flag.substr(comma + 1));
+}
+
+Result<SettingValue> FromText(const Setting& setting, const std::string& text,
+                              const std::string& source) {
+  switch (setting.kind) {
+    case Kind::kSwitch:
+      return ParseBool(text, source);
+    case Kind::kCount:
+    case Kind::kNumber:
+      if (setting.kind == Kind::kCount) return SettingValue(ParseInt(text).value_or(0));
+      return ParseNumber(setting, text, source);
+    case Kind::kPath:
+      if (text.empty()) return Usage(source + " needs a value");
+      return SettingValue(text);
+    case Kind::kText:
+      return SettingValue(text);
+    case Kind::kIdList:
+      return SettingValue(SplitIdList(text));
+    case Kind::kFormat:
+      return ParseFormat(text);
+  }
+  return Usage(source + ": unknown kind of setting");
+}
+
+}  // namespace settings
+
+using settings::AllSettings;
+using settings::Setting;
+
+const SettingValue* Settings::Find(std::string_view name) const {
+  const auto found = values_.find(name);
+  return found == values_.end() ? nullptr : &found->second;
+}
+
+void Settings::Set(std::string_view name, SettingValue value) {
+  values_.insert_or_assign(std::string(name), std::move(value));
+}
 
 std::vector<std::string> SplitIdList(const std::string& text) {
   std::vector<std::string> ids;
@@ -81,283 +327,66 @@ std::vector<std::string> SplitIdList(const std::string& text) {
   return ids;
 }
 
-Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
-  CommandLine line;
-  if (args.empty()) return Usage("no command given");
-  const std::string& command = args[0];
-  if (command == "check") {
-    line.command = Command::kCheck;
-  } else if (command == "service") {
-    line.command = Command::kService;
-    if (args.size() > 1 && args[1] == "install") line.command = Command::kServiceInstall;
-    if (args.size() > 1 && args[1] == "uninstall") {
-      if (args.size() > 2) return Usage("'service uninstall' takes no options");
-      line.command = Command::kServiceUninstall;
-      return line;
-    }
-  } else if (command == "version" || command == "--version") {
-    line.command = Command::kVersion;
-    if (args.size() > 1) return Usage("'version' takes no arguments");
-    return line;
-  } else if (command == "help" || command == "--help" || command == "-h") {
-    line.command = Command::kHelp;
-    return line;
-  } else {
-    return Usage("unknown command '" + command + "'");
-  }
-
-  Settings& s = line.flags;
-  const std::size_t first_flag = line.command == Command::kServiceInstall ? 2 : 1;
-  FlagReader reader{args, first_flag, std::nullopt};
-  for (reader.i = first_flag; reader.i < args.size(); ++reader.i) {
-    std::string name = args[reader.i];
-    reader.inline_value.reset();
-    if (name.rfind("--", 0) == 0) {
-      if (const auto eq = name.find('='); eq != std::string::npos) {
-        reader.inline_value = name.substr(eq + 1);
-        name.resize(eq);
-      }
-    }
-    const auto value = [&]() { return reader.Value(name); };
-    if (name == "--help" || name == "-h") {
-      line.command = Command::kHelp;
-      return line;
-    }
-    if (line.command == Command::kServiceInstall && name != "--config") {
-      return Usage("'service install' takes only --config (the file the service will read)");
-    }
-    if (name == "-v" || name == "--verbose") {
-      s.verbosity = s.verbosity.value_or(0) + 1;
-      continue;
-    }
-    if (name == "--offline") {
-      if (reader.inline_value) return Usage("--offline takes no value");
-      s.offline = true;
-      continue;
-    }
-    if (name == "--publish-tags") {
-      if (reader.inline_value) return Usage("--publish-tags takes no value");
-      s.publish_tags = true;
-      continue;
-    }
-    auto v = value();
-    if (!v.Ok()) return v.Err();
-    const std::string& text = v.Value();
-    if (line.command == Command::kService && name != "--config") {
-      return Usage("'service' takes only --config and -v; put other settings in the config file");
-    }
-
-    if (name == "--format") {
-      auto format = ParseFormat(text);
-      if (!format.Ok()) return format.Err();
-      s.format = format.Value();
-    } else if (name == "--output" || name == "-o") {
-      if (text.empty()) return Usage("--output needs a file name");
-      s.output = text;
-    } else if (name == "--root") {
-      if (text.empty()) return Usage("--root needs a directory");
-      s.root = text;
-    } else if (name == "--only") {
-      s.only = SplitIdList(text);
-    } else if (name == "--ignore") {
-      auto ids = s.ignore.value_or(std::vector<std::string>{});
-      for (auto& id : SplitIdList(text)) ids.push_back(std::move(id));
-      s.ignore = std::move(ids);
-    } else if (name == "--config") {
-      line.config_path = text;
-    } else if (name == "--imds-endpoint") {
-      s.imds_endpoint = text;
-    } else if (name == "--arm-endpoint") {
-      s.arm_endpoint = text;
-    } else if (name == "--timeout") {
-      auto timeout = ParseTimeout(text, "--timeout");
-      if (!timeout.Ok()) return timeout.Err();
-      s.timeout_seconds = timeout.Value();
-    } else {
-      return Usage("unknown option '" + name + "'");
-    }
-  }
-  return line;
-}
-
 Result<Settings> ParseConfig(const std::string& text) {
   const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Usage("the config file is not valid JSON");
-  if (!doc.is_object()) return Usage("the config file must hold a JSON object");
-  Settings s;
-  const auto id_list = [](const nlohmann::json& value) -> std::optional<std::vector<std::string>> {
-    if (!value.is_array()) return std::nullopt;
-    std::vector<std::string> ids;
-    for (const auto& item : value) {
-      if (!item.is_string()) return std::nullopt;
-      for (auto& id : SplitIdList(item.get<std::string>())) ids.push_back(std::move(id));
-    }
-    return ids;
-  };
+  if (doc.is_discarded()) return settings::Usage("the config file is not valid JSON");
+  if (!doc.is_object()) return settings::Usage("the config file must hold a JSON object");
+  Settings found;
   for (const auto& [key, value] : doc.items()) {
-    const auto wrong = [&](const char* expected) {
-      return Usage("config key '" + key + "' must be " + expected);
-    };
-    if (key == "format") {
-      if (!value.is_string()) return wrong("a string");
-      auto format = ParseFormat(value.get<std::string>());
-      if (!format.Ok()) return format.Err();
-      s.format = format.Value();
-    } else if (key == "offline") {
-      if (!value.is_boolean()) return wrong("true or false");
-      s.offline = value.get<bool>();
-    } else if (key == "only" || key == "ignore") {
-      auto ids = id_list(value);
-      if (!ids) return wrong("an array of check ids");
-      (key == "only" ? s.only : s.ignore) = std::move(*ids);
-    } else if (key == "timeout_seconds") {
-      if (!value.is_number_integer()) return wrong("a whole number");
-      auto timeout = ParseTimeout(std::to_string(value.get<long long>()), "timeout_seconds");
-      if (!timeout.Ok()) return timeout.Err();
-      s.timeout_seconds = timeout.Value();
-    } else if (key == "imds_endpoint" || key == "arm_endpoint") {
-      if (!value.is_string()) return wrong("a URL string");
-      (key == "imds_endpoint" ? s.imds_endpoint : s.arm_endpoint) = value.get<std::string>();
-    } else if (key == "client_id" || key == "designated_subscription") {
-      if (!value.is_string()) return wrong("a string");
-      (key == "client_id" ? s.client_id : s.designated_subscription) = value.get<std::string>();
-    } else if (key == "interval_minutes") {
-      if (!value.is_number_integer()) return wrong("a whole number");
-      const long long minutes = value.get<long long>();
-      if (minutes < kMinIntervalMinutes || minutes > kMaxIntervalMinutes) {
-        return wrong("from 5 to 10080 (a week)");
+    const auto setting =
+        std::find_if(AllSettings().begin(), AllSettings().end(),
+                     [&](const Setting& s) { return !s.key.empty() && s.key == key; });
+    if (setting == AllSettings().end()) {
+      std::string known;
+      for (const Setting& s : AllSettings()) {
+        if (!s.key.empty()) known += (known.empty() ? "" : ", ") + std::string(s.key);
       }
-      s.interval_minutes = static_cast<int>(minutes);
-    } else if (key == "report_path") {
-      if (!value.is_string() || value.get<std::string>().empty()) return wrong("a file path");
-      s.report_path = value.get<std::string>();
-    } else if (key == "verbose") {
-      if (!value.is_boolean()) return wrong("true or false");
-      s.verbosity = value.get<bool>() ? 1 : 0;
-    } else if (key == "publish_tags") {
-      if (!value.is_boolean()) return wrong("true or false");
-      s.publish_tags = value.get<bool>();
-    } else {
-      return Usage("unknown config key '" + key +
-                   "' (known: format, offline, only, ignore, timeout_seconds, imds_endpoint, "
-                   "arm_endpoint, client_id, designated_subscription, verbose, "
-                   "interval_minutes, report_path, publish_tags)");
+      return settings::Usage("unknown config key '" + key + "' (known: " + known + ")");
     }
+    auto parsed = settings::FromJson(*setting, value, "config key '" + key + "'");
+    if (!parsed.Ok()) return parsed.Err();
+    found.Set(setting->name, std::move(parsed).Value());
   }
-  return s;
+  return found;
 }
 
 Result<Settings> SettingsFromEnvironment(const Environment& env) {
-  Settings s;
-  if (const auto v = env.Get("MDE_PREFLIGHT_IGNORE")) s.ignore = SplitIdList(*v);
-  if (const auto v = env.Get("MDE_PREFLIGHT_ONLY")) s.only = SplitIdList(*v);
-  if (const auto v = env.Get("MDE_PREFLIGHT_OFFLINE")) {
-    auto offline = ParseBool(*v, "MDE_PREFLIGHT_OFFLINE");
-    if (!offline.Ok()) return offline.Err();
-    s.offline = offline.Value();
+  Settings found;
+  for (const Setting& setting : AllSettings()) {
+    if (setting.env.empty()) continue;
+    const auto text = env.Get(std::string(setting.env));
+    if (!text) continue;
+    auto parsed = settings::FromText(setting, *text, std::string(setting.env));
+    if (!parsed.Ok()) return parsed.Err();
+    found.Set(setting.name, std::move(parsed).Value());
   }
-  if (const auto v = env.Get("MDE_PREFLIGHT_DESIGNATED_SUBSCRIPTION")) {
-    s.designated_subscription = *v;
-  }
-  if (const auto v = env.Get("MDE_PREFLIGHT_PUBLISH_TAGS")) {
-    auto publish = ParseBool(*v, "MDE_PREFLIGHT_PUBLISH_TAGS");
-    if (!publish.Ok()) return publish.Err();
-    s.publish_tags = publish.Value();
-  }
-  if (const auto v = env.Get("MDE_PREFLIGHT_TIMEOUT")) {
-    auto timeout = ParseTimeout(*v, "MDE_PREFLIGHT_TIMEOUT");
-    if (!timeout.Ok()) return timeout.Err();
-    s.timeout_seconds = timeout.Value();
-  }
-  return s;
+  return found;
 }
 
 Result<Options> ResolveOptions(const Settings& file, const Settings& env, const Settings& flags) {
-  Options o;
-  const auto pick = [&](auto member, auto& target) {
+  Options options;
+  for (const Setting& setting : AllSettings()) {
+    const SettingValue* value = nullptr;
     for (const Settings* source : {&flags, &env, &file}) {
-      if ((source->*member).has_value()) {
-        target = *(source->*member);
-        return;
-      }
+      if ((value = source->Find(setting.name)) != nullptr) break;
     }
-  };
-  pick(&Settings::format, o.format);
-  pick(&Settings::output, o.output);
-  pick(&Settings::root, o.root);
-  pick(&Settings::offline, o.offline);
-  pick(&Settings::only, o.only);
-  pick(&Settings::ignore, o.ignore);
-  pick(&Settings::imds_endpoint, o.imds_endpoint);
-  pick(&Settings::arm_endpoint, o.arm_endpoint);
-  pick(&Settings::client_id, o.client_id);
-  pick(&Settings::designated_subscription, o.designated_subscription);
-  pick(&Settings::verbosity, o.verbosity);
-  int timeout = static_cast<int>(o.timeout.count());
-  pick(&Settings::timeout_seconds, timeout);
-  o.timeout = std::chrono::seconds(timeout);
-  int interval = static_cast<int>(o.interval.count());
-  pick(&Settings::interval_minutes, interval);
-  o.interval = std::chrono::minutes(interval);
-  pick(&Settings::report_path, o.report_path);
-  pick(&Settings::publish_tags, o.publish_tags);
-
+    if (value != nullptr) {
+      settings::Store(setting, *value, options);
+    } else if (!setting.fallback.empty()) {
+      auto fallback = settings::FromText(setting, std::string(setting.fallback), "a default");
+      if (!fallback.Ok()) return fallback.Err();
+      settings::Store(setting, fallback.Value(), options);
+    }
+  }
   // kubeadm's rule: `all` ignores everything and may only stand alone.
-  const bool has_all = std::find(o.ignore.begin(), o.ignore.end(), "all") != o.ignore.end();
-  if (has_all && o.ignore.size() > 1) {
-    return Usage("--ignore: 'all' may only stand alone");
+  const auto& ignore = options.ignore;
+  if (std::find(ignore.begin(), ignore.end(), "all") != ignore.end() && ignore.size() > 1) {
+    return settings::Usage("--ignore: 'all' may only stand alone");
   }
-  if (std::find(o.only.begin(), o.only.end(), "all") != o.only.end()) {
-    return Usage("--only takes check ids; leave it out to run every check");
+  if (std::find(options.only.begin(), options.only.end(), "all") != options.only.end()) {
+    return settings::Usage("--only takes check ids; leave it out to run every check");
   }
-  return o;
-}
-
-std::string UsageText() {
-  return R"(Usage:
-  mde-preflight check [options]   inspect this machine and print a preflight report
-  mde-preflight service [--config FILE] [-v]
-                                  run in the foreground as a service: check every
-                                  interval_minutes and keep the JSON report in report_path
-  mde-preflight service install [--config FILE]
-                                  Windows: register the service (automatic start, LocalSystem,
-                                  restart on failure); run as administrator
-  mde-preflight service uninstall Windows: stop the service and remove it
-  mde-preflight version           print the agent version
-  mde-preflight --help            show this text
-
-Check options:
-  --format text|json|html  report format (default text)
-  -o, --output FILE      write the report to FILE (atomically) instead of standard output
-  --root DIR             inspect the file tree DIR as if it were / (an image or a fixture);
-                         checks that need the live kernel read DIR/proc or report skip
-  --offline              do not use the network
-  --only ID,...          run only these checks
-  --ignore ID,...|all    turn these checks' failures into warnings (still reported)
-  --config FILE          config file, if present by default: /etc/mde-preflight/config.json,
-                         %ProgramData%\mde-preflight\config.json on Windows
-  --imds-endpoint URL    Azure Instance Metadata Service address (tests, private clouds)
-  --arm-endpoint URL     Azure Resource Manager address (tests, private clouds)
-  --timeout SECONDS      deadline for the whole run (default 60)
-  --publish-tags         merge the verdict into the machine's own Azure tags (mdeReadiness,
-                         mdeReadinessAt, mdeReadinessBlocking); needs Tag Contributor
-  -v, --verbose          debug logging on standard error
-
-Config file keys: format, offline, only, ignore, timeout_seconds, imds_endpoint, arm_endpoint,
-client_id (a user-assigned managed identity), designated_subscription (direct onboarding),
-verbose, publish_tags, interval_minutes (service, default 60), report_path (service, default
-/var/lib/mde-preflight/report.json, %ProgramData%\mde-preflight\report.json on Windows).
-
-Environment: MDE_PREFLIGHT_IGNORE, MDE_PREFLIGHT_ONLY, MDE_PREFLIGHT_OFFLINE,
-MDE_PREFLIGHT_TIMEOUT, MDE_PREFLIGHT_CONFIG, MDE_PREFLIGHT_DESIGNATED_SUBSCRIPTION,
-MDE_PREFLIGHT_PUBLISH_TAGS; AZURE_CLIENT_ID (user-assigned identity), AZURE_TENANT_ID +
-AZURE_CLIENT_ID + AZURE_CLIENT_SECRET (a service principal), AZURE_AUTHORITY_HOST; NO_COLOR
-turns colour off.
-Precedence: flags > environment > config file > defaults.
-
-Exit codes: 0 nothing failed; 1 at least one check failed (after --ignore);
-2 bad usage or config; 3 internal error, no report.
-)";
+  return options;
 }
 
 }  // namespace preflight

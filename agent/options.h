@@ -1,11 +1,12 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "platform/result.h"
 
@@ -17,39 +18,24 @@ enum class OutputFormat { kText, kJson, kHtml };
 
 // kServiceInstall / kServiceUninstall register the agent with the platform's service manager
 // (`mde-preflight service install|uninstall`; the Windows SCM, a pointer to the packages on Linux).
-enum class Command { kCheck, kService, kServiceInstall, kServiceUninstall, kVersion, kHelp };
-
-// One source's settings (flags, environment or config file); unset fields defer to the next
-// source. Precedence (DESIGN.md): flags > environment > file > defaults.
-struct Settings {
-  std::optional<OutputFormat> format;
-  std::optional<std::string> output;
-  std::optional<std::string> root;
-  std::optional<bool> offline;
-  std::optional<std::vector<std::string>> only;
-  std::optional<std::vector<std::string>> ignore;
-  std::optional<std::string> imds_endpoint;
-  std::optional<std::string> arm_endpoint;
-  std::optional<std::string> client_id;                // a user-assigned managed identity
-  std::optional<std::string> designated_subscription;  // direct onboarding (outside Azure)
-  std::optional<int> timeout_seconds;
-  std::optional<int> verbosity;
-  std::optional<int> interval_minutes;     // service: time between two checks
-  std::optional<std::string> report_path;  // service: where the JSON report is kept
-  std::optional<bool> publish_tags;        // merge the verdict into the machine's Azure tags
+// kChecks lists every check of every platform (`mde-preflight checks`).
+enum class Command {
+  kCheck,
+  kChecks,
+  kService,
+  kServiceInstall,
+  kServiceUninstall,
+  kVersion,
+  kHelp
 };
 
-struct CommandLine {
-  Command command = Command::kHelp;
-  std::optional<std::string> config_path;  // --config
-  Settings flags;
-};
-
-// The effective options of one run.
+// The effective options of one run. Each field is one setting of the table in options.cpp, which
+// declares its flag, environment variable, config key, type, default and help once;
+// ResolveOptions fills every field.
 struct Options {
   OutputFormat format = OutputFormat::kText;
   std::string output;  // empty: standard output
-  std::string root = "/";
+  std::string root;
   bool offline = false;
   std::vector<std::string> only;    // lower-cased check ids; empty: all
   std::vector<std::string> ignore;  // lower-cased check ids, or just "all"
@@ -57,12 +43,39 @@ struct Options {
   std::string arm_endpoint;
   std::string client_id;                // empty: AZURE_CLIENT_ID, else system-assigned
   std::string designated_subscription;  // empty: none configured
-  std::chrono::seconds timeout{60};
+  std::chrono::seconds timeout{0};
   int verbosity = 0;
-  std::string config_path;  // the file that was read, empty if none
-  std::chrono::minutes interval{60};
+  std::string config_path;  // --config or MDE_PREFLIGHT_CONFIG; after LoadOptions, the file read
+  std::chrono::minutes interval{0};
   std::string report_path;    // empty: the platform default (DefaultReportPath)
   bool publish_tags = false;  // --publish-tags: agent/publish.h
+};
+
+// One setting's value as a source gave it, already validated.
+using SettingValue = std::variant<bool, int, std::string, std::vector<std::string>, OutputFormat>;
+
+// One source's settings (flags, environment or config file) by setting name ("timeout"); a setting
+// a source leaves out defers to the next. Precedence (DESIGN.md): flags > environment > file >
+// defaults.
+class Settings {
+ public:
+  const SettingValue* Find(std::string_view name) const;
+  template <class T>
+  std::optional<T> Get(std::string_view name) const {
+    const SettingValue* value = Find(name);
+    if (value == nullptr || !std::holds_alternative<T>(*value)) return std::nullopt;
+    return std::get<T>(*value);
+  }
+  void Set(std::string_view name, SettingValue value);
+  bool Empty() const { return values_.empty(); }
+
+ private:
+  std::map<std::string, SettingValue, std::less<>> values_;
+};
+
+struct CommandLine {
+  Command command = Command::kHelp;
+  Settings flags;
 };
 
 // Parses argv (without the program name). Errors are usage errors (exit code 2).
@@ -74,12 +87,14 @@ Result<Settings> ParseConfig(const std::string& text);
 // MDE_PREFLIGHT_* variables; malformed values are errors.
 Result<Settings> SettingsFromEnvironment(const Environment& env);
 
-// Layers the sources and validates the result (check id lists, `all` standing alone).
+// Layers the sources over the defaults and validates the result (check id lists, `all` standing
+// alone).
 Result<Options> ResolveOptions(const Settings& file, const Settings& env, const Settings& flags);
 
 // Splits "a,B, c" into lower-cased, trimmed, non-empty ids.
 std::vector<std::string> SplitIdList(const std::string& text);
 
+// `mde-preflight --help`: the commands, then every setting from the table.
 std::string UsageText();
 
 }  // namespace preflight

@@ -55,13 +55,26 @@ struct Context {
   std::chrono::milliseconds Remaining() const;
 };
 
-// A check has a stable id ("linux.fanotify") and never throws; the runner isolates it anyway.
+// A check never throws; the runner isolates it anyway. Its stable id ("linux.fanotify"), its title
+// and the platforms it runs on are declared once, in agent/check_registry.cpp, which names every
+// check it makes; a check constructed directly (a unit test) is unnamed until Name() is called.
 class Check {
  public:
   virtual ~Check() = default;
-  virtual std::string_view Id() const = 0;
-  virtual std::string_view Title() const = 0;
+  // Virtual so that a test double can name itself without the registry.
+  virtual std::string_view Id() const { return id_; }
+  virtual std::string_view Title() const { return title_; }
   virtual CheckResult Run(const Context& ctx) const = 0;
+
+  // The registry's names are static, so the views outlive every check.
+  void Name(std::string_view id, std::string_view title) {
+    id_ = id;
+    title_ = title;
+  }
+
+ private:
+  std::string_view id_;
+  std::string_view title_;
 };
 
 }  // namespace preflight

@@ -29,10 +29,6 @@ DirectOnboardingVerdict DecideDirectOnboarding(const DirectOnboardingFacts& fact
 // (reference/azure.md section 4d; there is no public API for the toggle itself). Fills
 // cloud.direct_onboarding_designated.
 class DirectOnboardingCheck final : public cloud::CloudCheck {
- public:
-  std::string_view Id() const override { return "azure.direct_onboarding"; }
-  std::string_view Title() const override { return "Direct onboarding (designated subscription)"; }
-
  private:
   std::string_view Subject() const override {
     return "the direct-onboarding designated subscription";

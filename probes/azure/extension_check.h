@@ -55,10 +55,6 @@ LocalComparison CompareWithLocal(const ArmExtension* ext, const LocalExtensionVi
 // absent -> warn, or fail when the plan that applies to the machine is Free (nothing will deploy
 // it). Fills cloud.extension_provisioning_state.
 class ExtensionCheck final : public cloud::CloudCheck {
- public:
-  std::string_view Id() const override { return "azure.extension"; }
-  std::string_view Title() const override { return "MDE extension (Azure Resource Manager)"; }
-
  private:
   std::string_view Subject() const override { return "the MDE extension's state"; }
   std::string_view Fallback() const override { return "The MDE extension's state was read."; }

@@ -41,8 +41,6 @@ CheckResult DescribeLocalExtension(const LocalExtension& ext, const LocalExtensi
 // `extensions[]`.
 class ExtensionLocalCheck final : public Check {
  public:
-  std::string_view Id() const override { return "azure.extension.local"; }
-  std::string_view Title() const override { return "MDE VM extension (local state)"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

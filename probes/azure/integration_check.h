@@ -30,10 +30,6 @@ IntegrationDecision DecideIntegration(const IntegrationFacts& facts);
 // WDATP_UNIFIED_SOLUTION (Windows Server 2012 R2 / 2016). WDATP off -> fail. Fills
 // cloud.mde_integration_enabled.
 class IntegrationCheck final : public cloud::CloudCheck {
- public:
-  std::string_view Id() const override { return "azure.integration"; }
-  std::string_view Title() const override { return "Defender for Endpoint integration"; }
-
  private:
   std::string_view Subject() const override { return "the Defender for Endpoint integration"; }
   std::string_view Fallback() const override {

@@ -25,10 +25,6 @@ OrgMatchVerdict DecideOrgMatch(const OrgMatchFacts& facts);
 // reads a different API, and its remedy (offboard, then onboard again) is unlike the
 // integration's. Fills cloud.tenant_org_id and cloud.org_id_match.
 class OrgMatchCheck final : public cloud::CloudCheck {
- public:
-  std::string_view Id() const override { return "azure.org_match"; }
-  std::string_view Title() const override { return "MDE organisation matches the tenant"; }
-
  private:
   std::string_view Subject() const override { return "the tenant's MDE organisation"; }
   std::string_view Fallback() const override { return "The tenant's MDE organisation was read."; }

@@ -25,10 +25,6 @@ PlanDecision DecidePlan(const cloud::EffectivePlan& plan);
 // machine's own scope. Free -> fail: Defender for Cloud will not deploy MDE automatically.
 // Fills cloud.pricing_tier and cloud.sub_plan.
 class PlanCheck final : public cloud::CloudCheck {
- public:
-  std::string_view Id() const override { return "azure.plan"; }
-  std::string_view Title() const override { return "Defender for Servers plan"; }
-
  private:
   std::string_view Subject() const override { return "the Defender for Servers plan"; }
   std::string_view Fallback() const override { return "Defender for Servers plan read."; }

@@ -48,8 +48,6 @@ KernelVerdict EvaluateKernel(const LinuxSupport* support, const KernelFacts& fac
 // the minimum kernel for the eBPF event provider (reference/linux.md 2.2, 2.4).
 class KernelCheck final : public Check {
  public:
-  std::string_view Id() const override { return "linux.kernel"; }
-  std::string_view Title() const override { return "Kernel version and fanotify support"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

@@ -9,8 +9,6 @@ namespace preflight {
 // decided and worded as on Windows (probes/common/mde_install.h).
 class MdeInstallCheck final : public Check {
  public:
-  std::string_view Id() const override { return "mde.install"; }
-  std::string_view Title() const override { return "Microsoft Defender for Endpoint installation"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

@@ -43,8 +43,6 @@ MountsVerdict EvaluateMounts(const LinuxSupport* support, const MountsFacts& fac
 // and file systems real-time protection does not support (reference/linux.md 2.4, 3.1, 4.8).
 class MountsCheck final : public Check {
  public:
-  std::string_view Id() const override { return "linux.mounts"; }
-  std::string_view Title() const override { return "Mount options and file systems"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

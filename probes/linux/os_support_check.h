@@ -35,10 +35,6 @@ OsSupportVerdict EvaluateOsSupport(const LinuxSupport& support, const OsSupportF
 // distribution table (probes/data/linux_support.json; reference/linux.md 2.4).
 class OsSupportCheck final : public Check {
  public:
-  std::string_view Id() const override { return "linux.os"; }
-  std::string_view Title() const override {
-    return "Distribution, version and architecture are supported by MDE";
-  }
   CheckResult Run(const Context& ctx) const override;
 };
 

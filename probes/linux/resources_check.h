@@ -50,8 +50,6 @@ ResourcesVerdict EvaluateResources(const ResourcesFacts& facts);
 // minimums (reference/linux.md 2.2 and 2.4).
 class ResourcesCheck final : public Check {
  public:
-  std::string_view Id() const override { return "linux.resources"; }
-  std::string_view Title() const override { return "Memory, disk space, CPUs and glibc"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

@@ -57,8 +57,6 @@ class MinifiltersCheck final : public Check {
  public:
   explicit MinifiltersCheck(std::unique_ptr<MinifilterSource> source)
       : source_(std::move(source)) {}
-  std::string_view Id() const override { return "windows.minifilters"; }
-  std::string_view Title() const override { return "File-system minifilters"; }
   CheckResult Run(const Context& ctx) const override;
 
  private:

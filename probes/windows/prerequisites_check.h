@@ -68,8 +68,6 @@ PrerequisitesVerdict EvaluatePrerequisites(const PrerequisitesFacts& facts);
 // update chain, no pending reboot, TLS 1.2, and the WinHTTP / telemetry proxy Sense will use.
 class PrerequisitesCheck final : public Check {
  public:
-  std::string_view Id() const override { return "windows.prerequisites"; }
-  std::string_view Title() const override { return "Windows prerequisites for MDE"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

@@ -8,8 +8,6 @@ namespace preflight {
 // Cloud can onboard it to MDE (reference/windows.md §2).
 class WindowsOsCheck final : public Check {
  public:
-  std::string_view Id() const override { return "windows.os"; }
-  std::string_view Title() const override { return "Windows version supported by MDE"; }
   CheckResult Run(const Context& ctx) const override;
 };
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -128,6 +129,35 @@ TEST(Cli, TextIsPlainWithoutATerminalAndHelpAndVersionWork) {
   const AgentRun version = RunAgent({"version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out.rfind("mde-preflight ", 0), 0U);
+}
+
+// `checks` lists every platform's checks; an id of the other platform's is accepted by --only
+// and --ignore (one ignore list for a mixed fleet) and runs nothing here.
+TEST(Cli, ChecksListsEveryPlatformAndOtherPlatformsIdsAreAccepted) {
+  const AgentRun list = RunAgent({"checks", "--format", "json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  ASSERT_FALSE(list.report.is_discarded()) << list.out;
+  EXPECT_EQ(list.report["platform"], "linux");
+  std::map<std::string, bool> runs_here;
+  for (const auto& check : list.report["checks"]) runs_here[check["id"]] = check["runs_here"];
+  EXPECT_EQ(runs_here.at("linux.fanotify"), true);
+  EXPECT_EQ(runs_here.at("windows.minifilters"), false);
+  EXPECT_EQ(runs_here.at("mde.install"), true);
+  const AgentRun text = RunAgent({"checks"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("* linux.fanotify"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  windows.minifilters"), std::string::npos) << text.out;
+
+  const AgentRun other =
+      RunAgent({"check", "--format", "json", "--offline", "--only", "windows.minifilters,linux.os",
+                "--ignore", "windows.defender_av"});
+  ASSERT_FALSE(other.report.is_discarded()) << other.err;
+  ASSERT_EQ(other.report["checks"].size(), 1U);
+  EXPECT_EQ(other.report["checks"][0]["id"], "linux.os");
+  const AgentRun typo = RunAgent({"check", "--ignore", "windows.minifilter"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("--ignore: unknown check id 'windows.minifilter'"), std::string::npos)
+      << typo.err;
 }
 
 TEST(Cli, ServiceWritesAReportAndStopsOnSigterm) {

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/checks.h"
+#include "agent/check_registry.h"
 #include "agent/publish.h"
 #include "agent/report.h"
 #include "platform/process_runner.h"

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/check_registry.h"
 #include "agent/report.h"
 #include "probes/azure/extension_check.h"
 #include "probes/azure/org_match_check.h"
@@ -343,9 +344,8 @@ TEST(CloudReport, ChecksMergeIntoOneCompleteSectionWithEveryError) {
                   kExpand);
   world.arm.OnGet(kAssessment, "2021-06-01", ArmFail(500, "InternalServerError", "x", "req-1"));
   std::vector<CheckRun> runs;
-  for (const Check* check : std::initializer_list<const Check*>{
-           new ExtensionCheck(), new VulnerabilityFindingsCheck(), new OrgMatchCheck()}) {
-    std::unique_ptr<const Check> owned(check);
+  for (const char* id : {"azure.extension", "azure.vulnerability_findings", "azure.org_match"}) {
+    const std::unique_ptr<const Check> check = MakeCheck(id);
     CheckRun run;
     run.id = std::string(check->Id());
     run.title = std::string(check->Title());

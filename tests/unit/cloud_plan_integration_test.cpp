@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/check_registry.h"
 #include "probes/azure/direct_onboarding_check.h"
 #include "probes/azure/extension_check.h"
 #include "probes/azure/integration_check.h"
@@ -36,14 +37,13 @@ const nlohmann::json& Cloud(const CheckResult& r) { return r.report.at("cloud");
 
 // ---- shared behaviour -------------------------------------------------------------------
 
+// Made by the registry, which names them: each error record must carry the registered id.
 std::vector<std::unique_ptr<Check>> AllCloudChecks() {
   std::vector<std::unique_ptr<Check>> checks;
-  checks.push_back(std::make_unique<PlanCheck>());
-  checks.push_back(std::make_unique<IntegrationCheck>());
-  checks.push_back(std::make_unique<VulnerabilityAssessmentCheck>());
-  checks.push_back(std::make_unique<ExtensionCheck>());
-  checks.push_back(std::make_unique<VulnerabilityFindingsCheck>());
-  checks.push_back(std::make_unique<OrgMatchCheck>());
+  for (const char* id : {"azure.plan", "azure.integration", "azure.vulnerability_assessment",
+                         "azure.extension", "azure.vulnerability_findings", "azure.org_match"}) {
+    checks.push_back(MakeCheck(id));
+  }
   return checks;
 }
 

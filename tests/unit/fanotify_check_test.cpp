@@ -60,12 +60,6 @@ bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-TEST(FanotifyCheck, IdAndTitle) {
-  const FanotifyCheck check;
-  EXPECT_EQ(check.Id(), "linux.fanotify");
-  EXPECT_FALSE(check.Title().empty());
-}
-
 TEST(FanotifyCheck, BlockingHolderOfAnotherProductFails) {
   World w;
   AddFakeProc(w.fs, kClamonacc);

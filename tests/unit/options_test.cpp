@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
+#include "agent/settings_table.h"
 #include "tests/fakes/fake_platform.h"
 
 namespace preflight {
@@ -37,18 +40,20 @@ TEST(ParseCommandLine, ReadsEveryCheckFlag) {
                                 "-v"});
   ASSERT_TRUE(line.Ok()) << line.Err().message;
   EXPECT_EQ(line.Value().command, Command::kCheck);
-  EXPECT_EQ(line.Value().config_path, "/etc/x.json");
   const Settings& s = line.Value().flags;
-  EXPECT_EQ(s.format, OutputFormat::kJson);
-  EXPECT_EQ(s.output, "/tmp/r.json");
-  EXPECT_EQ(s.root, "/srv/img");
-  EXPECT_EQ(s.offline, true);
-  EXPECT_EQ(s.only, (std::vector<std::string>{"linux.os", "linux.kernel"}));
-  EXPECT_EQ(s.ignore, (std::vector<std::string>{"linux.fanotify"}));
-  EXPECT_EQ(s.imds_endpoint, "http://127.0.0.1:1");
-  EXPECT_EQ(s.arm_endpoint, "http://127.0.0.1:2");
-  EXPECT_EQ(s.timeout_seconds, 30);
-  EXPECT_EQ(s.verbosity, 1);
+  EXPECT_EQ(s.Get<std::string>("config"), "/etc/x.json");
+  EXPECT_EQ(s.Get<OutputFormat>("format"), OutputFormat::kJson);
+  EXPECT_EQ(s.Get<std::string>("output"), "/tmp/r.json");
+  EXPECT_EQ(s.Get<std::string>("root"), "/srv/img");
+  EXPECT_EQ(s.Get<bool>("offline"), true);
+  EXPECT_EQ(s.Get<std::vector<std::string>>("only"),
+            (std::vector<std::string>{"linux.os", "linux.kernel"}));
+  EXPECT_EQ(s.Get<std::vector<std::string>>("ignore"),
+            (std::vector<std::string>{"linux.fanotify"}));
+  EXPECT_EQ(s.Get<std::string>("imds_endpoint"), "http://127.0.0.1:1");
+  EXPECT_EQ(s.Get<std::string>("arm_endpoint"), "http://127.0.0.1:2");
+  EXPECT_EQ(s.Get<int>("timeout"), 30);
+  EXPECT_EQ(s.Get<int>("verbose"), 1);
 }
 
 TEST(ParseCommandLine, RejectsBadUsage) {
@@ -79,13 +84,16 @@ TEST(ParseCommandLine, HelpAndVersion) {
   EXPECT_EQ(ParseCommandLine({"check", "-h"}).Value().command, Command::kHelp);
   EXPECT_EQ(ParseCommandLine({"version"}).Value().command, Command::kVersion);
   EXPECT_EQ(ParseCommandLine({"--version"}).Value().command, Command::kVersion);
+  EXPECT_EQ(ParseCommandLine({"help", "check"}).Value().command, Command::kHelp);
+  EXPECT_EQ(ParseCommandLine({"service", "install", "--help"}).Value().command, Command::kHelp);
 }
 
 TEST(ParseCommandLine, ServiceInstallAndUninstall) {
   auto install = ParseCommandLine({"service", "install", "--config", "C:\\conf.json"});
   ASSERT_TRUE(install.Ok()) << install.Err().message;
   EXPECT_EQ(install.Value().command, Command::kServiceInstall);
-  EXPECT_EQ(install.Value().config_path, std::optional<std::string>("C:\\conf.json"));
+  EXPECT_EQ(install.Value().flags.Get<std::string>("config"),
+            std::optional<std::string>("C:\\conf.json"));
   EXPECT_EQ(ParseCommandLine({"service", "install"}).Value().command, Command::kServiceInstall);
   EXPECT_EQ(ParseCommandLine({"service", "uninstall"}).Value().command, Command::kServiceUninstall);
   // The plain service command is unchanged.
@@ -116,11 +124,11 @@ TEST(ResolveOptions, IgnoreAllMustStandAlone) {
 
 TEST(ResolveOptions, FlagsBeatEnvironmentBeatFileBeatDefaults) {
   Settings file;
-  file.timeout_seconds = 10;
-  file.format = OutputFormat::kJson;
-  file.offline = true;
+  file.Set("timeout", 10);
+  file.Set("format", OutputFormat::kJson);
+  file.Set("offline", true);
   Settings env;
-  env.timeout_seconds = 20;
+  env.Set("timeout", 20);
   auto from_file_and_env = Resolve({"check"}, file, env);
   ASSERT_TRUE(from_file_and_env.Ok());
   EXPECT_EQ(from_file_and_env.Value().timeout.count(), 20);
@@ -141,8 +149,9 @@ TEST(ParseConfig, AcceptsKnownKeysAndRejectsTheRest) {
   auto ok = ParseConfig(
       R"({"format":"json","offline":true,"ignore":["linux.os","Linux.Kernel"],"timeout_seconds":15})");
   ASSERT_TRUE(ok.Ok()) << ok.Err().message;
-  EXPECT_EQ(ok.Value().ignore, (std::vector<std::string>{"linux.os", "linux.kernel"}));
-  EXPECT_EQ(ok.Value().timeout_seconds, 15);
+  EXPECT_EQ(ok.Value().Get<std::vector<std::string>>("ignore"),
+            (std::vector<std::string>{"linux.os", "linux.kernel"}));
+  EXPECT_EQ(ok.Value().Get<int>("timeout"), 15);
 
   const std::vector<std::string> bad = {
       "",
@@ -171,9 +180,10 @@ TEST(SettingsFromEnvironment, ReadsAndValidates) {
   env.Set("MDE_PREFLIGHT_TIMEOUT", "45");
   auto s = SettingsFromEnvironment(env);
   ASSERT_TRUE(s.Ok());
-  EXPECT_EQ(s.Value().ignore, (std::vector<std::string>{"linux.os", "linux.mounts"}));
-  EXPECT_EQ(s.Value().offline, true);
-  EXPECT_EQ(s.Value().timeout_seconds, 45);
+  EXPECT_EQ(s.Value().Get<std::vector<std::string>>("ignore"),
+            (std::vector<std::string>{"linux.os", "linux.mounts"}));
+  EXPECT_EQ(s.Value().Get<bool>("offline"), true);
+  EXPECT_EQ(s.Value().Get<int>("timeout"), 45);
   env.Set("MDE_PREFLIGHT_TIMEOUT", "soon");
   EXPECT_FALSE(SettingsFromEnvironment(env).Ok());
 }
@@ -202,20 +212,178 @@ TEST(PublishTags, FlagConfigAndEnvironment) {
 
   auto config = ParseConfig(R"({"publish_tags": true})");
   ASSERT_TRUE(config.Ok());
-  EXPECT_EQ(config.Value().publish_tags, true);
+  EXPECT_EQ(config.Value().Get<bool>("publish_tags"), true);
   EXPECT_FALSE(ParseConfig(R"({"publish_tags": "yes"})").Ok());
 
   testing::FakeEnvironment env;
   env.Set("MDE_PREFLIGHT_PUBLISH_TAGS", "true");
   auto from_env = SettingsFromEnvironment(env);
   ASSERT_TRUE(from_env.Ok());
-  EXPECT_EQ(from_env.Value().publish_tags, true);
+  EXPECT_EQ(from_env.Value().Get<bool>("publish_tags"), true);
   // Flags beat the environment, which beats the file.
   Settings off;
-  off.publish_tags = false;
+  off.Set("publish_tags", false);
   EXPECT_TRUE(ResolveOptions(off, from_env.Value(), {}).Value().publish_tags);
   env.Set("MDE_PREFLIGHT_PUBLISH_TAGS", "sometimes");
   EXPECT_FALSE(SettingsFromEnvironment(env).Ok());
+}
+
+TEST(ParseCommandLine, RepeatedFlagsCountAddUpOrTakeTheLast) {
+  auto line = ParseCommandLine({"check", "-v", "--verbose", "--ignore", "a.b", "--ignore=C.d",
+                                "--only", "x.y", "--only", "z.w", "--format", "html",
+                                "--format=json", "--timeout", "5", "--timeout", "7"});
+  ASSERT_TRUE(line.Ok()) << line.Err().message;
+  const Settings& s = line.Value().flags;
+  EXPECT_EQ(s.Get<int>("verbose"), 2);
+  EXPECT_EQ(s.Get<std::vector<std::string>>("ignore"), (std::vector<std::string>{"a.b", "c.d"}));
+  EXPECT_EQ(s.Get<std::vector<std::string>>("only"), std::vector<std::string>{"z.w"});
+  EXPECT_EQ(s.Get<OutputFormat>("format"), OutputFormat::kJson);
+  EXPECT_EQ(s.Get<int>("timeout"), 7);
+  // An empty list is no list: `--ignore "$IDS"` with nothing in IDS ignores nothing.
+  auto empty = ParseCommandLine({"check", "--ignore", ""});
+  ASSERT_TRUE(empty.Ok()) << empty.Err().message;
+  EXPECT_EQ(empty.Value().flags.Get<std::vector<std::string>>("ignore"),
+            std::vector<std::string>{});
+}
+
+TEST(ParseCommandLine, UsageErrorsSayWhatIsWrong) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{}, "no command given"},
+      {{"frobnicate"}, "unknown command 'frobnicate'"},
+      {{"check", "--bogus"}, "unknown option '--bogus'"},
+      {{"check", "stray"}, "unexpected argument 'stray'"},
+      {{"check", "--offline=yes"}, "--offline takes no value"},
+      {{"check", "--verbose=2"}, "--verbose takes no value"},
+      {{"check", "--format"}, "--format needs a value"},
+      {{"check", "--timeout"}, "--timeout needs a value"},
+      {{"check", "--timeout", "--offline"},
+       "--timeout must be a whole number of seconds from 1 to 86400, not '--offline'"},
+      {{"check", "--output", ""}, "--output needs a value"},
+      {{"check", "--format", "xml"}, "unknown format 'xml' (use text, json or html)"},
+      {{"check", "--timeout", "0"},
+       "--timeout must be a whole number of seconds from 1 to 86400, not '0'"},
+      {{"service", "--format", "json"},
+       "unknown option '--format'; 'service' takes only --config and -v; put other settings in "
+       "the config file"},
+      {{"service", "install", "-v"},
+       "unknown option '-v'; 'service install' takes only --config (the file the service will "
+       "read)"},
+      {{"service", "start"},
+       "unexpected argument 'start'; 'service' takes only --config and -v; "
+       "put other settings in the config file"},
+      {{"version", "extra"}, "unexpected argument 'extra'; 'version' takes no arguments"},
+      {{"--version", "check"}, "unexpected argument 'check'; 'version' takes no arguments"},
+      {{"--bogus"}, "unknown option '--bogus'"},
+      {{"checks", "--offline"}, "unknown option '--offline'; 'checks' takes only --format"},
+  };
+  for (const auto& [args, message] : cases) {
+    auto line = ParseCommandLine(args);
+    ASSERT_FALSE(line.Ok()) << ::testing::PrintToString(args);
+    EXPECT_EQ(line.Err().message, message) << ::testing::PrintToString(args);
+  }
+}
+
+TEST(ParseCommandLine, ChecksTakesAFormat) {
+  auto plain = ParseCommandLine({"checks"});
+  ASSERT_TRUE(plain.Ok()) << plain.Err().message;
+  EXPECT_EQ(plain.Value().command, Command::kChecks);
+  EXPECT_TRUE(plain.Value().flags.Empty());
+  auto json = ParseCommandLine({"checks", "--format", "json"});
+  ASSERT_TRUE(json.Ok()) << json.Err().message;
+  EXPECT_EQ(json.Value().flags.Get<OutputFormat>("format"), OutputFormat::kJson);
+}
+
+TEST(ResolveOptions, DefaultsComeFromTheTable) {
+  auto defaults = ResolveOptions({}, {}, {});
+  ASSERT_TRUE(defaults.Ok()) << defaults.Err().message;
+  const Options& o = defaults.Value();
+  EXPECT_EQ(o.format, OutputFormat::kText);
+  EXPECT_EQ(o.root, "/");
+  EXPECT_EQ(o.timeout.count(), 60);
+  EXPECT_EQ(o.interval.count(), 60);
+  EXPECT_EQ(o.verbosity, 0);
+  EXPECT_FALSE(o.offline);
+  EXPECT_FALSE(o.publish_tags);
+  EXPECT_TRUE(o.output.empty());
+  EXPECT_TRUE(o.only.empty());
+  EXPECT_TRUE(o.ignore.empty());
+  EXPECT_TRUE(o.report_path.empty());
+}
+
+// A value of each setting's kind, as the environment writes it and as the config file does.
+std::pair<std::string, nlohmann::json> Sample(const settings::Setting& setting) {
+  switch (setting.kind) {
+    case settings::Kind::kSwitch:
+    case settings::Kind::kCount:
+      return {"true", true};
+    case settings::Kind::kIdList:
+      return {"mde.install", nlohmann::json::array({"mde.install"})};
+    case settings::Kind::kFormat:
+      return {"json", "json"};
+    case settings::Kind::kNumber:
+      return {std::to_string(setting.max), setting.max};
+    case settings::Kind::kText:
+    case settings::Kind::kPath:
+      break;
+  }
+  return {"/some/value", "/some/value"};
+}
+
+// Every environment variable and config key of the table reaches its field of Options (a kind
+// that disagreed with its field would throw in ResolveOptions).
+TEST(Settings, EveryEnvironmentVariableAndConfigKeyResolves) {
+  for (const settings::Setting& setting : settings::AllSettings()) {
+    SCOPED_TRACE(std::string(setting.name));
+    const auto [text, json] = Sample(setting);
+    if (!setting.env.empty()) {
+      testing::FakeEnvironment env;
+      env.Set(std::string(setting.env), text);
+      auto from_env = SettingsFromEnvironment(env);
+      ASSERT_TRUE(from_env.Ok()) << from_env.Err().message;
+      ASSERT_NE(from_env.Value().Find(setting.name), nullptr);
+      EXPECT_TRUE(ResolveOptions({}, from_env.Value(), {}).Ok());
+    }
+    if (!setting.key.empty()) {
+      auto from_file = ParseConfig(nlohmann::json{{setting.key, json}}.dump());
+      ASSERT_TRUE(from_file.Ok()) << from_file.Err().message;
+      ASSERT_NE(from_file.Value().Find(setting.name), nullptr);
+      EXPECT_TRUE(ResolveOptions(from_file.Value(), {}, {}).Ok());
+    }
+    EXPECT_FALSE(setting.flag.empty() && setting.env.empty() && setting.key.empty())
+        << "a setting nothing can set";
+  }
+  auto file = ParseConfig(R"({"interval_minutes": 5, "report_path": "/r.json", "verbose": true})");
+  ASSERT_TRUE(file.Ok()) << file.Err().message;
+  auto resolved = ResolveOptions(file.Value(), {}, {});
+  ASSERT_TRUE(resolved.Ok());
+  EXPECT_EQ(resolved.Value().interval.count(), 5);
+  EXPECT_EQ(resolved.Value().report_path, "/r.json");
+  EXPECT_EQ(resolved.Value().verbosity, 1);
+  EXPECT_FALSE(ParseConfig(R"({"interval_minutes": 4})").Ok());
+  EXPECT_FALSE(ParseConfig(R"({"report_path": ""})").Ok());
+}
+
+// --help is derived from the table: every flag, environment variable and config key is in it,
+// and it fits 100 columns.
+TEST(UsageText, NamesEverySettingAndFitsTheTerminal) {
+  const std::string help = UsageText();
+  for (const settings::Setting& setting : settings::AllSettings()) {
+    for (std::string_view name :
+         {settings::LongFlag(setting), std::string(setting.env), std::string(setting.key)}) {
+      if (setting.flag.empty() && name == settings::LongFlag(setting)) continue;
+      if (!name.empty()) {
+        EXPECT_NE(help.find(name), std::string::npos) << name;
+      }
+    }
+  }
+  for (const char* command : {"mde-preflight check ", "mde-preflight checks", "service install",
+                              "service uninstall", "version"}) {
+    EXPECT_NE(help.find(command), std::string::npos) << command;
+  }
+  std::istringstream lines(help);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_LE(line.size(), 100U) << line;
+  }
 }
 
 TEST(SplitIdList, TrimsLowersAndDropsEmpties) {

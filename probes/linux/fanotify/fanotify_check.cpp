@@ -232,6 +232,4 @@ CheckResult FanotifyCheck::Run(const Context& ctx) const {
   return result;
 }
 
-std::unique_ptr<Check> MakeFanotifyCheck() { return std::make_unique<FanotifyCheck>(); }
-
 }  // namespace preflight

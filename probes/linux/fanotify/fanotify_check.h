@@ -51,13 +51,7 @@ CheckResult JudgeFanotify(const FanotifyFacts& facts);
 // health; notification-only users are reported without failing.
 class FanotifyCheck final : public Check {
  public:
-  std::string_view Id() const override { return "linux.fanotify"; }
-  std::string_view Title() const override {
-    return "Other fanotify users (file-access security products)";
-  }
   CheckResult Run(const Context& ctx) const override;
 };
-
-std::unique_ptr<Check> MakeFanotifyCheck();
 
 }  // namespace preflight
