@@ -4,9 +4,10 @@
 #
 #   installers/dev/windows-test.sh
 #
-# It installs the packages, configures build-win with the toolchain file, builds, makes a scratch
-# Wine prefix, runs ctest there (unit tests, Windows platform tests, the agent's JSON report against
-# the schema) and exits with ctest's code.
+# It installs the packages, configures build-win with the toolchain file, runs clang-tidy over the
+# Windows-only sources, builds, makes a scratch Wine prefix, runs ctest there (unit tests, Windows
+# platform tests, the agent's JSON report against the schema, fuzz replays) and exits with ctest's
+# code, or clang-tidy's when ctest passed.
 # Environment: BUILD_DIR (default build-win), JOBS (default 2), BUILD_TYPE (default Release),
 # SKIP_APT=1 to skip package installs, KEEP_WINEPREFIX=1 to keep the prefix for a look afterwards.
 set -euo pipefail
@@ -72,7 +73,8 @@ linux_units=()
 if [ -f "$repo/build/compile_commands.json" ]; then
   linux_units=(--except-units-of "$repo/build")
 fi
-JOBS=$jobs "$repo/.ci/lint" tidy "$build" "${linux_units[@]}"
+tidy_rc=0
+JOBS=$jobs "$repo/.ci/lint" tidy "$build" "${linux_units[@]}" || tidy_rc=$?
 tidy_s=$(since "$t")
 
 log "building with -j$jobs"
@@ -119,5 +121,6 @@ echo "windows-test: ${summary:-no ctest summary}"
 echo "windows-test: packages ${install_s} s, configure ${configure_s} s, clang-tidy ${tidy_s} s," \
      "build ${build_s} s" \
      "(-j$jobs), Wine prefix ${wineboot_s} s, ctest ${ctest_s} s; total $(since "$started") s;" \
-     "ctest exit code $rc"
-exit $rc
+     "ctest exit code $rc, clang-tidy exit code $tidy_rc"
+[ "$rc" -ne 0 ] && exit "$rc"
+exit "$tidy_rc"
