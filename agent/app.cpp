@@ -23,6 +23,7 @@
 #include "agent/service_host.h"
 #include "agent/session.h"
 #include "platform/atomic_file.h"
+#include "platform/clock.h"
 #include "platform/environment.h"
 #include "platform/file_system.h"
 #include "platform/stop_signal.h"
@@ -130,8 +131,9 @@ struct ProducedReport {
 };
 
 ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
-  const auto started_wall = std::chrono::system_clock::now();
-  const auto started = std::chrono::steady_clock::now();
+  const Clock& clock = SystemClock();
+  const auto started_wall = clock.WallNow();
+  const auto started = clock.SteadyNow();
   CloudOptions cloud;
   cloud.imds_endpoint = options.imds_endpoint;
   cloud.arm_endpoint = options.arm_endpoint;
@@ -150,8 +152,8 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   inputs.environment = EnvironmentReport(DetectEnvironmentLocally(ctx), session->cloud());
   inputs.os_family = OsFamily();
   inputs.runs = std::move(outcome.runs);
-  inputs.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
+  inputs.duration =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock.SteadyNow() - started);
   ProducedReport produced;
   produced.any_failed = AnyFailed(inputs.runs);
   produced.stragglers = outcome.stragglers;

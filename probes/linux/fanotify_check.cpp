@@ -67,7 +67,8 @@ CheckResult FanotifyCheck::Run(const Context& ctx) const {
   const bool live = ctx.live && ctx.fs.IsLiveRoot();
 
   FanotifyScanOptions options;
-  options.deadline = std::min(ctx.deadline, std::chrono::steady_clock::now() + kScanBudget);
+  options.deadline = std::min(ctx.deadline, ctx.clock.SteadyNow() + kScanBudget);
+  options.clock = &ctx.clock;
   for (const ConflictingService& service : catalog.services) {
     options.watch_comms.push_back(service.name);
   }

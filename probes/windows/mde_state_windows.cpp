@@ -6,8 +6,6 @@
 namespace preflight {
 
 // MDE's state on Windows: Sense, the ATP status key (probes/windows/windows_mde_state.cpp).
-MdeState ReadMdeState(const Context& ctx) {
-  return ReadWindowsMdeState(ctx, std::chrono::system_clock::now());
-}
+MdeState ReadMdeState(const Context& ctx) { return ReadWindowsMdeState(ctx, ctx.clock.WallNow()); }
 
 }  // namespace preflight

@@ -220,8 +220,7 @@ MdeState ReadWindowsMdeState(const Context& ctx, std::chrono::system_clock::time
 }
 
 const MdeState& WindowsMdeStateOf(const Context& ctx) {
-  return ctx.facts.mde.Get(
-      [&] { return ReadWindowsMdeState(ctx, std::chrono::system_clock::now()); });
+  return ctx.facts.mde.Get([&] { return ReadWindowsMdeState(ctx, ctx.clock.WallNow()); });
 }
 
 }  // namespace preflight
