@@ -127,7 +127,6 @@ Result<CheckList> SelectChecks(const Options& options) {
 struct ProducedReport {
   nlohmann::json report;
   bool any_failed = false;
-  bool stragglers = false;
 };
 
 ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
@@ -156,7 +155,6 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
       std::chrono::duration_cast<std::chrono::milliseconds>(clock.SteadyNow() - started);
   ProducedReport produced;
   produced.any_failed = AnyFailed(inputs.runs);
-  produced.stragglers = outcome.stragglers;
   produced.report = BuildReport(inputs);
   if (options.publish_tags) {
     // After the report is complete: the tags carry its verdict. A refusal is in `publish`.
@@ -194,16 +192,7 @@ int RunCheck(const CommandLine& line, const Environment& env) {
     std::cerr << "mde-preflight: " << written.Err().message << "\n";
     return kExitInternal;
   }
-  const int code = produced.any_failed ? kExitFailed : kExitOk;
-  if (produced.stragglers) {
-    // Leave without running static destructors under a check thread that is still working.
-    // _Exit, not quick_exit: mingw-w64's C runtime has no quick_exit, and no at_quick_exit
-    // handler is registered, so the two do the same here.
-    std::cout.flush();
-    std::fflush(nullptr);
-    std::_Exit(code);
-  }
-  return code;
+  return produced.any_failed ? kExitFailed : kExitOk;
 }
 
 int RunService(const CommandLine& line, const Environment& env) {
