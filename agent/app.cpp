@@ -24,6 +24,7 @@
 #include "agent/service_host.h"
 #include "agent/session.h"
 #include "platform/atomic_file.h"
+#include "platform/clock.h"
 #include "platform/environment.h"
 #include "platform/file_system.h"
 #include "platform/stop_signal.h"
@@ -98,12 +99,12 @@ Result<CheckList> SelectChecks(const Options& options) {
 struct ProducedReport {
   nlohmann::json report;
   bool any_failed = false;
-  bool stragglers = false;
 };
 
 ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
-  const auto started_wall = std::chrono::system_clock::now();
-  const auto started = std::chrono::steady_clock::now();
+  const Clock& clock = SystemClock();
+  const auto started_wall = clock.WallNow();
+  const auto started = clock.SteadyNow();
   CloudOptions cloud;
   cloud.imds_endpoint = options.imds_endpoint;
   cloud.arm_endpoint = options.arm_endpoint;
@@ -122,11 +123,10 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   inputs.environment = EnvironmentReport(DetectEnvironmentLocally(ctx), session->cloud());
   inputs.os_family = OsFamily();
   inputs.runs = std::move(outcome.runs);
-  inputs.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
+  inputs.duration =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock.SteadyNow() - started);
   ProducedReport produced;
   produced.any_failed = AnyFailed(inputs.runs);
-  produced.stragglers = outcome.stragglers;
   produced.report = BuildReport(inputs);
   if (options.publish_tags) {
     // After the report is complete: the tags carry its verdict. A refusal is in `publish`.
@@ -164,16 +164,7 @@ int RunCheck(const CommandLine& line, const Environment& env) {
     std::cerr << "mde-preflight: " << written.Err().message << "\n";
     return kExitInternal;
   }
-  const int code = produced.any_failed ? kExitFailed : kExitOk;
-  if (produced.stragglers) {
-    // Leave without running static destructors under a check thread that is still working.
-    // _Exit, not quick_exit: mingw-w64's C runtime has no quick_exit, and no at_quick_exit
-    // handler is registered, so the two do the same here.
-    std::cout.flush();
-    std::fflush(nullptr);
-    std::_Exit(code);
-  }
-  return code;
+  return produced.any_failed ? kExitFailed : kExitOk;
 }
 
 // `mde-preflight checks`: what the registry declares; no config file or environment is read.

@@ -86,8 +86,7 @@ std::unique_ptr<CloudSession> CloudSession::Create(const Context& ctx, const Fil
                                                    const CloudOptions& options,
                                                    std::unique_ptr<HttpClient> transport) {
   std::unique_ptr<CloudSession> s(new CloudSession());
-  const auto confirm_by =
-      std::min(options.deadline, std::chrono::steady_clock::now() + kConfirmationBudget);
+  const auto confirm_by = std::min(options.deadline, ctx.clock.SteadyNow() + kConfirmationBudget);
   RetryOptions retry;
   retry.deadline = options.deadline;
   s->http_ = std::make_unique<RetryHttpClient>(std::move(transport), retry);

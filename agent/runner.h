@@ -24,16 +24,21 @@ struct RunPolicy {
 
 struct RunOutcome {
   std::vector<CheckRun> runs;  // in the order of the checks given
-  bool stragglers = false;     // some check threads are still running: exit without unwinding
+  bool stragglers = false;     // some checks were still running at the deadline
 };
 
-// Runs every check concurrently (checks are mostly waiting on I/O; network checks must not wait
-// on local ones), isolates exceptions, stops waiting at ctx->deadline and applies the policy.
-// A check still running at the deadline keeps its own references to the check and the context
-// (shared ownership), so the caller may carry on; a process that exits with stragglers should
-// leave through std::quick_exit so that no static destructor runs under them.
+// Runs every check concurrently, one thread each (checks are mostly waiting on I/O; network
+// checks must not wait on local ones), isolates exceptions, stops waiting at ctx->deadline and
+// applies the policy. Every thread that finished is joined before it returns. A check still
+// running at the deadline is left running: its thread owns shares of the check, the context and
+// its result slot, so the caller may carry on and drop its own.
 RunOutcome RunChecks(const std::vector<std::shared_ptr<const Check>>& checks,
                      std::shared_ptr<const Context> ctx, const RunPolicy& policy);
+
+// True once a run of this process left a check running past its deadline. Such a process must
+// leave through ExitNow (platform/process_exit.h), never by returning from main: static
+// destructors and, on Windows, DLL detach code would run under that thread.
+bool ChecksLeftRunning();
 
 bool IdMatches(const std::vector<std::string>& ids, std::string_view id);
 

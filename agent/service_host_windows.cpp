@@ -17,6 +17,7 @@
 #include "agent/app.h"
 #include "agent/service_host.h"
 #include "agent/service_windows.h"
+#include "platform/process_exit.h"
 #include "platform/stop_signal.h"
 #include "platform/windows/win32_util.h"
 
@@ -144,9 +145,9 @@ void WINAPI ServiceMain(DWORD /*argc*/, wchar_t** /*argv*/) {
         "stopping during a check run: the run is abandoned; the report keeps the "
         "previous run's result");
     Report(SERVICE_STOPPED, 0);
-    // The worker is still inside the run: leave without unwinding under it (as RunCheck does
-    // with stragglers).
-    std::_Exit(kExitOk);
+    // The worker is still inside the run: leave without unwinding or DLL detach code under it
+    // (as main does when a check is left running).
+    ExitNow(kExitOk);
   }
   worker.join();
   if (*done != kExitOk) spdlog::error("the service loop ended with exit code {}", *done);

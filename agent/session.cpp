@@ -15,15 +15,25 @@ std::shared_ptr<const Session> Session::Create(const std::string& root, bool off
   s->system_ = MakeSystemInfo();
   s->env_ = MakeEnvironment();
   s->registry_ = MakeRegistry();
-  s->ctx_.emplace(Context{*s->fs_, *s->processes_, *s->env_, *s->services_, *s->system_,
-                          *s->registry_, s->facts_, s->fs_->IsLiveRoot(), offline, deadline});
+  ContextParts parts;
+  parts.fs = s->fs_.get();
+  parts.processes = s->processes_.get();
+  parts.env = s->env_.get();
+  parts.services = s->services_.get();
+  parts.system = s->system_.get();
+  parts.registry = s->registry_.get();
+  parts.facts = &s->facts_;
+  parts.live = s->fs_->IsLiveRoot();
+  parts.offline = offline;
+  parts.deadline = deadline;
+  s->ctx_.emplace(MakeContext(parts));
   if (!offline && s->ctx_->live) {
     CloudOptions options = cloud;
     // Azure's calls end a little before the run does, so a cloud check that waited on a silent
     // endpoint still reports what it could not learn and why, instead of being cut off as a
     // straggler with no explanation of its own.
     const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+        deadline - s->ctx_->clock.SteadyNow());
     const auto margin =
         std::clamp(remaining / 10, std::chrono::milliseconds(500), std::chrono::milliseconds(3000));
     options.deadline = remaining > 2 * margin ? deadline - margin : deadline;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/clock.h"
 #include "probes/host_facts.h"
 
 namespace preflight {
@@ -35,7 +36,8 @@ struct CheckResult {
   nlohmann::json report = nlohmann::json::object();
 };
 
-// Everything a check may touch. All side effects go through these interfaces (STYLE.md, 3).
+// Everything a check may touch. All side effects go through these interfaces (STYLE.md, 3),
+// the clock included. Built by MakeContext.
 struct Context {
   const FileSystem& fs;
   ProcessRunner& processes;
@@ -50,10 +52,33 @@ struct Context {
   // Azure: who the machine is and an ARM client (platform/azure/cloud.h); null when --offline or
   // before the cloud layer ran.
   const azure::CloudAccess* cloud = nullptr;
+  const Clock& clock = SystemClock();
 
-  // Time left before the deadline, never negative.
+  // Time left before the deadline by `clock`, never negative.
   std::chrono::milliseconds Remaining() const;
 };
+
+// What a Context is made of. The agent's Session and every test world fill one and call
+// MakeContext, so a new part of Context is added here and in the owners that provide it, not in
+// each place that builds one. The owner keeps every part alive as long as the Context.
+struct ContextParts {
+  const FileSystem* fs = nullptr;
+  ProcessRunner* processes = nullptr;
+  const Environment* env = nullptr;
+  ServiceManager* services = nullptr;
+  const SystemInfo* system = nullptr;
+  const Registry* registry = nullptr;
+  HostFacts* facts = nullptr;
+  const Clock* clock = nullptr;  // the machine's (SystemClock()) when null
+  bool live = true;
+  bool offline = false;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  const azure::CloudAccess* cloud = nullptr;
+};
+
+// Throws std::invalid_argument naming the first missing part: a wiring mistake, which the first
+// test or run that builds the Context shows.
+Context MakeContext(const ContextParts& parts);
 
 // A check never throws; the runner isolates it anyway. Its stable id ("linux.fanotify"), its title
 // and the platforms it runs on are declared once, in agent/check_registry.cpp, which names every

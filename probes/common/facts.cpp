@@ -41,7 +41,7 @@ OsRelease ReadOsRelease(const Context& ctx) {
 // implementation). The Windows readers build everywhere, so their tests run on Linux too.
 MdeState ReadMdeState(const Context& ctx) {
 #ifdef _WIN32
-  return ReadWindowsMdeState(ctx, std::chrono::system_clock::now());
+  return ReadWindowsMdeState(ctx, ctx.clock.WallNow());
 #else
   return ReadLinuxMdeState(ctx);
 #endif

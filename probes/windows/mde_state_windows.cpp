@@ -246,7 +246,7 @@ MdeState ReadWindowsMdeState(const Context& ctx, TimePoint now) {
 
 const MdeState& WindowsMdeStateOf(const Context& ctx) {
   return ctx.facts.mde.Get(
-      [&] { return ReadWindowsMdeState(ctx, std::chrono::system_clock::now()); });
+      [&] { return ReadWindowsMdeState(ctx, ctx.clock.WallNow()); });
 }
 
 }  // namespace preflight

@@ -14,6 +14,7 @@
 #include "platform/service_manager.h"
 #include "platform/system_info.h"
 #include "probes/check.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_registry.h"
 
 namespace preflight::testing {
@@ -106,27 +107,42 @@ class FakeSystemInfo final : public SystemInfo {
   bool IsPrivileged() const override { return privileged; }
 };
 
-// Owns one of each fake and a Context over them.
-struct FakeWorld {
-  FakeFileSystem fs;
+// One of each fake but the file system, and the parts of a Context over them. Every test world
+// derives from it, adds a file system (the in-memory fake, a fixture tree, a real one) and builds
+// its Context with MakeContext(Parts(...)), the way the agent's Session does.
+struct FakePlatform {
   FakeProcessRunner processes;
   FakeEnvironment env;
   FakeServiceManager services;
   FakeSystemInfo system;
   FakeRegistry registry;
+  FakeClock clock;
   HostFacts facts;
-  Context Ctx(bool live = true) {
-    return Context{fs,
-                   processes,
-                   env,
-                   services,
-                   system,
-                   registry,
-                   facts,
-                   live,
-                   /*offline=*/true,
-                   std::chrono::steady_clock::now() + std::chrono::seconds(30)};
+
+  // Offline, with 30 s to the deadline by `clock`; change any part before MakeContext.
+  ContextParts Parts(const FileSystem& fs, bool live) {
+    ContextParts parts;
+    parts.fs = &fs;
+    parts.processes = &processes;
+    parts.env = &env;
+    parts.services = &services;
+    parts.system = &system;
+    parts.registry = &registry;
+    parts.facts = &facts;
+    parts.clock = &clock;
+    parts.live = live;
+    parts.offline = true;
+    parts.deadline = clock.SteadyNow() + std::chrono::seconds(30);
+    return parts;
   }
+};
+
+// The fake platform over the in-memory file system.
+struct FakeWorld : FakePlatform {
+  using FakePlatform::Parts;
+  FakeFileSystem fs;
+  ContextParts Parts(bool live = true) { return FakePlatform::Parts(fs, live); }
+  Context Ctx(bool live = true) { return MakeContext(Parts(live)); }
 };
 
 }  // namespace preflight::testing

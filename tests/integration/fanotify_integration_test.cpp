@@ -43,17 +43,17 @@ struct LiveHost {
 
   CheckResult RunCheck() {
     HostFacts facts;
-    const Context ctx{*fs,
-                      *runner,
-                      *env,
-                      *services,
-                      *system,
-                      *registry,
-                      facts,
-                      /*live=*/true,
-                      /*offline=*/true,
-                      std::chrono::steady_clock::now() + std::chrono::minutes(2)};
-    return FanotifyCheck().Run(ctx);
+    ContextParts parts;
+    parts.fs = fs.get();
+    parts.processes = runner.get();
+    parts.env = env.get();
+    parts.services = services.get();
+    parts.system = system.get();
+    parts.registry = registry.get();
+    parts.facts = &facts;
+    parts.offline = true;
+    parts.deadline = SystemClock().SteadyNow() + std::chrono::minutes(2);
+    return FanotifyCheck().Run(MakeContext(parts));
   }
 };
 

@@ -15,7 +15,7 @@
 
 namespace preflight::testing {
 
-struct CloudWorld {
+struct CloudWorld : FakePlatform {
   explicit CloudWorld(azure::EnvironmentKind kind = azure::EnvironmentKind::kAzureVm) {
     access.machine.kind = kind;
     access.machine.confirmed = kind != azure::EnvironmentKind::kOther;
@@ -34,14 +34,10 @@ struct CloudWorld {
   void UseTree(const std::string& root) { tree = MakeFileSystem(root); }
 
   Context Ctx(bool offline = false) {
-    const FileSystem& file_system = tree ? *tree : static_cast<const FileSystem&>(fs);
-    Context ctx{file_system, processes,
-                env,         services,
-                system,      registry,
-                facts,       !tree,
-                offline,     std::chrono::steady_clock::now() + std::chrono::seconds(30)};
-    ctx.cloud = &access;
-    return ctx;
+    ContextParts parts = Parts(tree ? *tree : static_cast<const FileSystem&>(fs), !tree);
+    parts.offline = offline;
+    parts.cloud = &access;
+    return MakeContext(parts);
   }
 
   // The emulator's azure_vm_onboarded_p2 answers for the subscription- and resource-scope plan.
@@ -66,12 +62,6 @@ struct CloudWorld {
 
   FakeFileSystem fs;
   std::unique_ptr<FileSystem> tree;
-  FakeProcessRunner processes;
-  FakeEnvironment env;
-  FakeServiceManager services;
-  FakeSystemInfo system;
-  FakeRegistry registry;
-  HostFacts facts;
   FakeArmClient arm;
   azure::CloudAccess access;
 };

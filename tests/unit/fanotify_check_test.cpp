@@ -224,9 +224,7 @@ TEST(FanotifyCheck, VanishedProcessesAreNotAProblem) {
   AddFakeProc(w.fs, {300, "short-lived", "/x", "x", {{3, kContentPermFdinfo}}});
   FaultyFileSystem fs(w.fs);
   fs.Fail("/proc/300/fd", ErrorKind::kNotFound);
-  const CheckResult r =
-      FanotifyCheck().Run(Context{fs, w.processes, w.env, w.services, w.system, w.registry, w.facts,
-                                  true, true, w.Ctx().deadline});
+  const CheckResult r = FanotifyCheck().Run(MakeContext(w.Parts(fs, true)));
   EXPECT_EQ(r.status, Status::kPass) << r.summary;
   EXPECT_EQ(r.evidence["scan"]["vanished_processes"], 1);
   EXPECT_EQ(UserByPid(r, 300), nullptr);
@@ -238,9 +236,7 @@ TEST(FanotifyCheck, PermissionDeniedMakesItPartialButStillReports) {
   AddFakeProc(w.fs, {301, "hidden", "/x", "x", {{3, kContentPermFdinfo}}});
   FaultyFileSystem fs(w.fs);
   fs.Fail("/proc/301/fd", ErrorKind::kPermission);
-  const CheckResult r =
-      FanotifyCheck().Run(Context{fs, w.processes, w.env, w.services, w.system, w.registry, w.facts,
-                                  true, true, w.Ctx().deadline});
+  const CheckResult r = FanotifyCheck().Run(MakeContext(w.Parts(fs, true)));
   EXPECT_EQ(r.status, Status::kWarn);
   EXPECT_TRUE(Has(r.summary, "partial")) << r.summary;
   EXPECT_TRUE(Has(r.summary, "1 process could not be inspected even as root")) << r.summary;
@@ -339,8 +335,7 @@ TEST(FanotifyCheckFixture, RhelHostTreeUnderRoot) {
   ASSERT_TRUE(tree.Ok()) << tree.Error();
   const auto fs = MakeFileSystem(tree.Root());
   FakeWorld w;
-  const Context ctx{*fs,        w.processes, w.env,          w.services, w.system,
-                    w.registry, w.facts,     /*live=*/false, true,       w.Ctx().deadline};
+  const Context ctx = MakeContext(w.Parts(*fs, /*live=*/false));
   const CheckResult r = FanotifyCheck().Run(ctx);
 
   EXPECT_EQ(r.status, Status::kFail);

@@ -72,27 +72,12 @@ class TempTree {
 };
 
 // The real file system over a tree, everything else faked.
-struct TreeWorld {
+struct TreeWorld : FakePlatform {
   explicit TreeWorld(const std::string& root) : fs(MakeFileSystem(root)) {}
+  using FakePlatform::Parts;
   std::unique_ptr<FileSystem> fs;
-  FakeProcessRunner processes;
-  FakeEnvironment env;
-  FakeServiceManager services;
-  FakeSystemInfo system;
-  FakeRegistry registry;
-  HostFacts facts;
-  Context Ctx(bool live = false) {
-    return Context{*fs,
-                   processes,
-                   env,
-                   services,
-                   system,
-                   registry,
-                   facts,
-                   live,
-                   /*offline=*/true,
-                   std::chrono::steady_clock::now() + std::chrono::seconds(30)};
-  }
+  ContextParts Parts(bool live = false) { return FakePlatform::Parts(*fs, live); }
+  Context Ctx(bool live = false) { return MakeContext(Parts(live)); }
 };
 
 // A file system that answers Space() with a set value and delegates everything else, so that the

@@ -18,9 +18,7 @@ CheckResult RunOn(const std::string& root, std::uint64_t available_mb = 10240,
                   std::string* space_path = nullptr) {
   TreeWorld world(root);
   SpaceOverrideFileSystem fs(*world.fs, SpaceInfo{50 * kGiB, available_mb * kMiB});
-  Context ctx{fs,           world.processes,     world.env,   world.services,
-              world.system, world.registry,      world.facts, /*live=*/false,
-              true,         world.Ctx().deadline};
+  const Context ctx = MakeContext(world.Parts(fs, /*live=*/false));
   CheckResult result = ResourcesCheck().Run(ctx);
   if (space_path != nullptr) *space_path = fs.last_space_path;
   return result;

@@ -34,6 +34,44 @@ class ScriptedCheck final : public Check {
   bool throws_;
 };
 
+// Moves the world's clock on while it runs, as time passing would.
+class ClockStepCheck final : public Check {
+ public:
+  ClockStepCheck(testing::FakeClock& clock, std::chrono::milliseconds step)
+      : clock_(clock), step_(step) {}
+  std::string_view Id() const override { return "x.clock"; }
+  std::string_view Title() const override { return "clock"; }
+  CheckResult Run(const Context& /*ctx*/) const override {
+    clock_.Advance(step_);
+    CheckResult r;
+    r.status = Status::kPass;
+    return r;
+  }
+
+ private:
+  testing::FakeClock& clock_;
+  std::chrono::milliseconds step_;
+};
+
+// Counts the threads that have exited after running a ThreadExitCheck: a thread_local's
+// destructor runs as its thread exits.
+std::atomic<int> g_thread_exits{0};
+struct CountsThreadExit {
+  ~CountsThreadExit() { g_thread_exits.fetch_add(1); }
+};
+
+class ThreadExitCheck final : public Check {
+ public:
+  std::string_view Id() const override { return "x.exit"; }
+  std::string_view Title() const override { return "thread exit"; }
+  CheckResult Run(const Context& /*ctx*/) const override {
+    thread_local CountsThreadExit marker;
+    CheckResult r;
+    r.status = Status::kPass;
+    return r;
+  }
+};
+
 std::vector<std::shared_ptr<const Check>> Checks(
     std::initializer_list<std::shared_ptr<const Check>> list) {
   return list;
@@ -78,6 +116,31 @@ TEST(RunChecks, IgnoreTurnsFailureIntoWarningCaseInsensitively) {
   EXPECT_FALSE(all.runs[1].ignored);
 }
 
+TEST(RunChecks, TimesChecksOnTheContextsClock) {
+  auto world = std::make_shared<testing::FakeWorld>();
+  auto ctx = std::make_shared<const Context>(world->Ctx());
+  auto outcome = RunChecks(
+      Checks({std::make_shared<ClockStepCheck>(world->clock, std::chrono::milliseconds(250))}), ctx,
+      RunPolicy{});
+  ASSERT_EQ(outcome.runs.size(), 1U);
+  EXPECT_EQ(outcome.runs[0].duration, std::chrono::milliseconds(250));
+}
+
+// Every thread that finished has exited when RunChecks returns: none is left to end while the
+// process exits (and a detach after its end is unsafe with mingw-w64's winpthreads).
+TEST(RunChecks, JoinsEveryThreadThatFinished) {
+  auto world = std::make_shared<testing::FakeWorld>();
+  auto ctx = std::make_shared<const Context>(world->Ctx());
+  for (int round = 0; round < 20; ++round) {
+    const int before = g_thread_exits.load();
+    std::vector<std::shared_ptr<const Check>> checks;
+    for (int i = 0; i < 8; ++i) checks.push_back(std::make_shared<ThreadExitCheck>());
+    auto outcome = RunChecks(checks, ctx, RunPolicy{});
+    EXPECT_FALSE(outcome.stragglers);
+    ASSERT_EQ(g_thread_exits.load() - before, 8) << "round " << round;
+  }
+}
+
 TEST(RunChecks, ReportsAStuckCheckAtTheDeadline) {
   // The context's owner (the world) may go away first: the stuck check shares it.
   struct Owned {
@@ -97,6 +160,7 @@ TEST(RunChecks, ReportsAStuckCheckAtTheDeadline) {
   EXPECT_EQ(outcome.runs[0].result.status, Status::kWarn);
   EXPECT_NE(outcome.runs[0].result.summary.find("deadline"), std::string::npos);
   EXPECT_EQ(outcome.runs[1].result.status, Status::kPass);
+  EXPECT_TRUE(ChecksLeftRunning());
   owned.reset();
   ctx.reset();
   // Let the straggler finish before the test binary tears down.

@@ -102,31 +102,20 @@ class RealRegistryWriter final : public RegistryWriter {
 };
 
 // The real registry below a fixture base and the real file system below a temporary root.
-struct RealWorld {
+struct RealWorld : FakePlatform {
   RealRegistryWriter writer;
   TempDir root;
-  std::unique_ptr<Registry> registry;
+  std::unique_ptr<Registry> real_registry;
   std::unique_ptr<FileSystem> fs;
-  FakeProcessRunner processes;
-  FakeEnvironment env;
-  FakeServiceManager services;
-  FakeSystemInfo system;
-  HostFacts facts;
 
   // Call after the scenario is written.
   Context Ctx(ServiceManager* real_services = nullptr) {
-    registry = MakeRegistry(writer.base());
+    real_registry = MakeRegistry(writer.base());
     fs = MakeFileSystem(root.path());
-    return Context{*fs,
-                   processes,
-                   env,
-                   real_services != nullptr ? *real_services : services,
-                   system,
-                   *registry,
-                   facts,
-                   /*live=*/false,
-                   /*offline=*/true,
-                   std::chrono::steady_clock::now() + std::chrono::seconds(30)};
+    ContextParts parts = Parts(*fs, /*live=*/false);
+    parts.registry = real_registry.get();
+    if (real_services != nullptr) parts.services = real_services;
+    return MakeContext(parts);
   }
 };
 

@@ -173,7 +173,8 @@ FanotifyFacts GatherFanotify(const Context& ctx) {
   facts.proc = ReportText(ctx.fs.HostPath("/proc"), kMaxSentenceText);
 
   FanotifyScanOptions options;
-  options.deadline = std::min(ctx.deadline, std::chrono::steady_clock::now() + kScanBudget);
+  options.deadline = std::min(ctx.deadline, ctx.clock.SteadyNow() + kScanBudget);
+  options.clock = &ctx.clock;
   for (const ConflictingService& service : catalog.services) {
     options.watch_comms.push_back(service.name);
   }

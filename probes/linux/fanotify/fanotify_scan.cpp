@@ -50,7 +50,7 @@ class Scanner {
     for (const DirEntry& entry : listing.Value().entries) {
       const auto pid = ParsePid(entry.name);
       if (!pid) continue;
-      if (std::chrono::steady_clock::now() >= options_.deadline) {
+      if (options_.clock->SteadyNow() >= options_.deadline) {
         scan_.stats.deadline_reached = true;
         break;
       }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "platform/clock.h"
 #include "platform/file_system.h"
 #include "probes/linux/fanotify/fdinfo_parser.h"
 
@@ -44,6 +45,7 @@ struct FanotifyScanOptions {
   // Also list every process whose comm is one of these (known conflicting services).
   std::vector<std::string> watch_comms;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  const Clock* clock = &SystemClock();  // what `deadline` is read against
 };
 
 struct FanotifyGroup {
