@@ -38,7 +38,7 @@ namespace preflight {
 namespace {
 
 // Config files are a few hundred bytes; a larger one is a mistake, not a config.
-constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
+constexpr std::size_t kMaxConfigBytes = std::size_t{1024} * 1024;
 
 using CheckList = std::vector<std::shared_ptr<const Check>>;
 
@@ -112,7 +112,7 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   cloud.designated_subscription = options.designated_subscription;
   const auto session =
       Session::Create(options.root, options.offline, started + options.timeout, cloud);
-  const Context& ctx = session->ctx();
+  const Context& ctx = session->Ctx();
   RunOutcome outcome =
       RunChecks(checks, session->SharedContext(session), RunPolicy{options.ignore});
 
@@ -120,7 +120,7 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   inputs.agent_version = PREFLIGHT_VERSION;
   inputs.generated_at = started_wall;
   inputs.host = CollectHost(ctx);
-  inputs.environment = EnvironmentReport(DetectEnvironmentLocally(ctx), session->cloud());
+  inputs.environment = EnvironmentReport(DetectEnvironmentLocally(ctx), session->Cloud());
   inputs.os_family = OsFamily();
   inputs.runs = std::move(outcome.runs);
   inputs.duration =

@@ -24,7 +24,7 @@ using azure::EnvironmentKind;
 constexpr std::chrono::milliseconds kProbeConnectTimeout = 1s;
 constexpr std::chrono::milliseconds kProbeTotalTimeout = 5s;
 // The instance document is a few KB (reference/azure.md §1.6); tags and keys may add some.
-constexpr std::size_t kMaxMetadataBytes = 256 * 1024;
+constexpr std::size_t kMaxMetadataBytes = std::size_t{256} * 1024;
 // api-versions: IMDS 2021-02-01 has resourceId, tagsList and azEnvironment (§1.2); HIMDS is
 // documented with 2020-06-01 (§2.5).
 constexpr std::string_view kImdsMetadataApiVersion = "2021-02-01";
@@ -43,6 +43,12 @@ std::string Env(const Context& ctx, const char* name) {
 std::string WithoutTrailingSlash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
+}
+
+// IMDS: --imds-endpoint, else Azure's link-local address.
+std::string ImdsBase(const CloudOptions& options) {
+  return WithoutTrailingSlash(options.imds_endpoint.empty() ? std::string(kDefaultImdsEndpoint)
+                                                            : options.imds_endpoint);
 }
 
 Result<azure::MachineIdentity> ProbeMetadata(HttpClient& http, const std::string& base,
@@ -80,6 +86,156 @@ azure::ArmError NoIdentity(std::string message) {
   return error;
 }
 
+// What the machine's signs and metadata services say: who it is, and the Arc facts the identity
+// step needs.
+struct Confirmation {
+  std::string identity_env;  // IDENTITY_ENDPOINT
+  std::string himds;         // HIMDS base URL
+};
+
+// 1. Arc: its environment variables or its binary (reference/azure.md §2.6).
+// 2. Azure VM: the asset tag (local signs), or --imds-endpoint forcing the probe.
+Confirmation ConfirmMachine(const Context& ctx, HttpClient& http, const CloudOptions& options,
+                            std::chrono::steady_clock::time_point confirm_by,
+                            azure::MachineIdentity& m, std::vector<std::string>& notes) {
+  Confirmation c;
+  c.identity_env = Env(ctx, "IDENTITY_ENDPOINT");
+  const std::string imds_env = Env(ctx, "IMDS_ENDPOINT");
+  const bool windows = azure::NativePathStyle() == azure::PathStyle::kWindows;
+  const bool arc_env = !c.identity_env.empty() && !imds_env.empty();
+  const bool arc_binary = ctx.fs.Exists(windows ? kHimdsWindows : kHimdsLinux);
+  c.himds = WithoutTrailingSlash(!imds_env.empty() ? imds_env : std::string(kDefaultHimdsEndpoint));
+  if (arc_env || arc_binary) {
+    auto probed = ProbeMetadata(http, c.himds, kHimdsMetadataApiVersion, EnvironmentKind::kAzureArc,
+                                confirm_by);
+    if (probed.Ok()) {
+      m = std::move(probed).Value();
+      notes.push_back("Azure Arc confirmed by HIMDS at " + RedactUrl(c.himds));
+    } else {
+      m.kind = EnvironmentKind::kAzureArc;
+      notes.push_back("Arc agent signs, but HIMDS at " + RedactUrl(c.himds) +
+                      " did not answer: " + probed.Err().message);
+    }
+  }
+  const nlohmann::json local = DetectEnvironmentLocally(ctx);
+  const bool vm_signs = local.value("kind", "") == "azure_vm";
+  if (!m.confirmed && (vm_signs || !options.imds_endpoint.empty())) {
+    const std::string imds = ImdsBase(options);
+    auto probed =
+        ProbeMetadata(http, imds, kImdsMetadataApiVersion, EnvironmentKind::kAzureVm, confirm_by);
+    if (probed.Ok()) {
+      m = std::move(probed).Value();
+      notes.push_back("Azure VM confirmed by IMDS at " + RedactUrl(imds));
+    } else {
+      if (vm_signs && m.kind == EnvironmentKind::kOther) m.kind = EnvironmentKind::kAzureVm;
+      notes.push_back("IMDS at " + RedactUrl(imds) + " did not answer: " + probed.Err().message);
+    }
+  }
+  if (!arc_env && !arc_binary && !vm_signs && options.imds_endpoint.empty()) {
+    notes.push_back("no Azure sign (Arc agent, Azure asset tag): no metadata service was asked");
+  }
+  return c;
+}
+
+// The machine's cloud and its ARM endpoint (--arm-endpoint when it is a bare origin).
+std::string ArmEndpoint(const azure::MachineIdentity& m, const CloudOptions& options,
+                        azure::CloudEndpoints& cloud, std::vector<std::string>& notes) {
+  cloud = azure::PublicCloud();
+  if (!m.az_environment.empty()) {
+    if (auto found = azure::FindCloud(m.az_environment)) {
+      cloud = *found;
+    } else {
+      notes.push_back("unknown azEnvironment '" + m.az_environment + "': assuming " + cloud.name);
+    }
+  }
+  if (options.arm_endpoint.empty()) return cloud.arm;
+  const auto parsed = ParseUrl(options.arm_endpoint);
+  if (parsed && parsed->query.empty() && (parsed->path.empty() || parsed->path == "/")) {
+    return WithoutTrailingSlash(options.arm_endpoint);
+  }
+  notes.push_back("--arm-endpoint '" + RedactUrl(options.arm_endpoint) +
+                  "' is not a bare http(s) origin; using " + cloud.arm);
+  return cloud.arm;
+}
+
+// Arc's key-file folder: the option, else the loopback-only test hook, else the platform's.
+std::string ArcTokenDir(const Context& ctx, const CloudOptions& options,
+                        const std::string& identity_env, std::vector<std::string>& notes) {
+  std::string token_dir = options.arc_token_dir;
+  const auto identity_url = ParseUrl(identity_env);
+  if (const std::string hook = Env(ctx, kTestArcTokenDirVariable);
+      token_dir.empty() && !hook.empty() && identity_url && IsLoopbackHost(identity_url->host)) {
+    spdlog::warn("test hook {} in use: Arc key files accepted from {}", kTestArcTokenDirVariable,
+                 hook);
+    notes.push_back(std::string("test hook ") + kTestArcTokenDirVariable +
+                    ": Arc key files accepted from " + hook);
+    token_dir = hook;
+  }
+  if (token_dir.empty()) {
+    token_dir = azure::DefaultArcTokenDir(azure::NativePathStyle(), Env(ctx, "ProgramData"));
+  }
+  return token_dir;
+}
+
+struct IdentityInputs {
+  const Context& ctx;
+  const FileSystem& key_fs;
+  const CloudOptions& options;
+  const Confirmation& confirmation;
+  const azure::MachineIdentity& machine;
+  const azure::CloudEndpoints& cloud;
+};
+
+// The identity: a service principal wherever one is configured (as DefaultAzureCredential
+// puts EnvironmentCredential first), else the machine's own. Null with `error` set when none.
+std::unique_ptr<azure::TokenSource> MakeTokenSource(HttpClient& http, const IdentityInputs& in,
+                                                    std::optional<azure::ArmError>& error,
+                                                    std::vector<std::string>& notes) {
+  const Context& ctx = in.ctx;
+  const azure::MachineIdentity& m = in.machine;
+  const std::string tenant = Env(ctx, "AZURE_TENANT_ID");
+  const std::string env_client_id = Env(ctx, "AZURE_CLIENT_ID");
+  const std::string secret = Env(ctx, "AZURE_CLIENT_SECRET");
+  if (!tenant.empty() && !env_client_id.empty() && !secret.empty()) {
+    azure::ClientSecretSettings sp;
+    const std::string authority_env = Env(ctx, "AZURE_AUTHORITY_HOST");
+    sp.authority_host = authority_env.empty() ? in.cloud.authority : authority_env;
+    sp.tenant_id = tenant;
+    sp.client_id = env_client_id;
+    sp.client_secret = secret;
+    sp.audience = in.cloud.audience;
+    return azure::MakeClientSecretTokenSource(http, std::move(sp));
+  }
+  if (m.kind == EnvironmentKind::kAzureArc && m.confirmed) {
+    if (!in.options.client_id.empty()) {
+      notes.push_back("client_id is ignored on Arc: only the system-assigned identity exists");
+    }
+    const std::string& identity_env = in.confirmation.identity_env;
+    const std::string token_dir = ArcTokenDir(ctx, in.options, identity_env, notes);
+    const std::string identity_endpoint =
+        !identity_env.empty() ? identity_env
+                              : in.confirmation.himds + "/metadata/identity/oauth2/token";
+    return azure::MakeArcTokenSource(http, identity_endpoint, in.cloud.audience, in.key_fs,
+                                     token_dir, azure::NativePathStyle());
+  }
+  if (m.kind == EnvironmentKind::kAzureVm && m.confirmed) {
+    const std::string client_id =
+        !in.options.client_id.empty() ? in.options.client_id : env_client_id;
+    return azure::MakeImdsTokenSource(http, ImdsBase(in.options), in.cloud.audience, client_id);
+  }
+  if (m.kind == EnvironmentKind::kOther) {
+    // Why only: the checks say what to do (probes/azure/cloud_check_support.cpp).
+    error = NoIdentity(
+        "the machine is outside Azure and AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+        "AZURE_CLIENT_SECRET name no service principal");
+  } else {
+    error = NoIdentity(
+        "no Azure identity: the metadata service did not answer, so no managed identity token "
+        "can be had (see the environment notes)");
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::unique_ptr<CloudSession> CloudSession::Create(const Context& ctx, const FileSystem& key_fs,
@@ -96,119 +252,11 @@ std::unique_ptr<CloudSession> CloudSession::Create(const Context& ctx, const Fil
   azure::MachineIdentity& m = access.machine;
   std::vector<std::string> notes;
 
-  // 1. Arc: its environment variables or its binary (reference/azure.md §2.6).
-  const std::string identity_env = Env(ctx, "IDENTITY_ENDPOINT");
-  const std::string imds_env = Env(ctx, "IMDS_ENDPOINT");
-  const bool windows = azure::NativePathStyle() == azure::PathStyle::kWindows;
-  const bool arc_env = !identity_env.empty() && !imds_env.empty();
-  const bool arc_binary = ctx.fs.Exists(windows ? kHimdsWindows : kHimdsLinux);
-  const std::string himds =
-      WithoutTrailingSlash(!imds_env.empty() ? imds_env : std::string(kDefaultHimdsEndpoint));
-  if (arc_env || arc_binary) {
-    auto probed = ProbeMetadata(*s->http_, himds, kHimdsMetadataApiVersion,
-                                EnvironmentKind::kAzureArc, confirm_by);
-    if (probed.Ok()) {
-      m = std::move(probed).Value();
-      notes.push_back("Azure Arc confirmed by HIMDS at " + RedactUrl(himds));
-    } else {
-      m.kind = EnvironmentKind::kAzureArc;
-      notes.push_back("Arc agent signs, but HIMDS at " + RedactUrl(himds) +
-                      " did not answer: " + probed.Err().message);
-    }
-  }
-
-  // 2. Azure VM: the asset tag (local signs), or --imds-endpoint forcing the probe.
-  const nlohmann::json local = DetectEnvironmentLocally(ctx);
-  const bool vm_signs = local.value("kind", "") == "azure_vm";
-  if (!m.confirmed && (vm_signs || !options.imds_endpoint.empty())) {
-    const std::string imds = WithoutTrailingSlash(
-        options.imds_endpoint.empty() ? std::string(kDefaultImdsEndpoint) : options.imds_endpoint);
-    auto probed = ProbeMetadata(*s->http_, imds, kImdsMetadataApiVersion, EnvironmentKind::kAzureVm,
-                                confirm_by);
-    if (probed.Ok()) {
-      m = std::move(probed).Value();
-      notes.push_back("Azure VM confirmed by IMDS at " + RedactUrl(imds));
-    } else {
-      if (vm_signs && m.kind == EnvironmentKind::kOther) m.kind = EnvironmentKind::kAzureVm;
-      notes.push_back("IMDS at " + RedactUrl(imds) + " did not answer: " + probed.Err().message);
-    }
-  }
-  if (!arc_env && !arc_binary && !vm_signs && options.imds_endpoint.empty()) {
-    notes.push_back("no Azure sign (Arc agent, Azure asset tag): no metadata service was asked");
-  }
-
-  // The cloud and its ARM endpoint.
-  azure::CloudEndpoints cloud = azure::PublicCloud();
-  if (!m.az_environment.empty()) {
-    if (auto found = azure::FindCloud(m.az_environment)) {
-      cloud = *found;
-    } else {
-      notes.push_back("unknown azEnvironment '" + m.az_environment + "': assuming " + cloud.name);
-    }
-  }
-  std::string arm_endpoint = cloud.arm;
-  if (!options.arm_endpoint.empty()) {
-    const auto parsed = ParseUrl(options.arm_endpoint);
-    if (parsed && parsed->query.empty() && (parsed->path.empty() || parsed->path == "/")) {
-      arm_endpoint = WithoutTrailingSlash(options.arm_endpoint);
-    } else {
-      notes.push_back("--arm-endpoint '" + RedactUrl(options.arm_endpoint) +
-                      "' is not a bare http(s) origin; using " + arm_endpoint);
-    }
-  }
-
-  // The identity: a service principal wherever one is configured (as DefaultAzureCredential
-  // puts EnvironmentCredential first), else the machine's own.
-  const std::string tenant = Env(ctx, "AZURE_TENANT_ID");
-  const std::string env_client_id = Env(ctx, "AZURE_CLIENT_ID");
-  const std::string secret = Env(ctx, "AZURE_CLIENT_SECRET");
-  std::unique_ptr<azure::TokenSource> source;
-  if (!tenant.empty() && !env_client_id.empty() && !secret.empty()) {
-    azure::ClientSecretSettings sp;
-    const std::string authority_env = Env(ctx, "AZURE_AUTHORITY_HOST");
-    sp.authority_host = authority_env.empty() ? cloud.authority : authority_env;
-    sp.tenant_id = tenant;
-    sp.client_id = env_client_id;
-    sp.client_secret = secret;
-    sp.audience = cloud.audience;
-    source = azure::MakeClientSecretTokenSource(*s->http_, std::move(sp));
-  } else if (m.kind == EnvironmentKind::kAzureArc && m.confirmed) {
-    if (!options.client_id.empty()) {
-      notes.push_back("client_id is ignored on Arc: only the system-assigned identity exists");
-    }
-    std::string token_dir = options.arc_token_dir;
-    const auto identity_url = ParseUrl(identity_env);
-    if (const std::string hook = Env(ctx, kTestArcTokenDirVariable);
-        token_dir.empty() && !hook.empty() && identity_url && IsLoopbackHost(identity_url->host)) {
-      spdlog::warn("test hook {} in use: Arc key files accepted from {}", kTestArcTokenDirVariable,
-                   hook);
-      notes.push_back(std::string("test hook ") + kTestArcTokenDirVariable +
-                      ": Arc key files accepted from " + hook);
-      token_dir = hook;
-    }
-    if (token_dir.empty()) {
-      token_dir = azure::DefaultArcTokenDir(azure::NativePathStyle(), Env(ctx, "ProgramData"));
-    }
-    const std::string identity_endpoint =
-        !identity_env.empty() ? identity_env : himds + "/metadata/identity/oauth2/token";
-    source = azure::MakeArcTokenSource(*s->http_, identity_endpoint, cloud.audience, key_fs,
-                                       token_dir, azure::NativePathStyle());
-  } else if (m.kind == EnvironmentKind::kAzureVm && m.confirmed) {
-    const std::string client_id = !options.client_id.empty() ? options.client_id : env_client_id;
-    const std::string imds = WithoutTrailingSlash(
-        options.imds_endpoint.empty() ? std::string(kDefaultImdsEndpoint) : options.imds_endpoint);
-    source = azure::MakeImdsTokenSource(*s->http_, imds, cloud.audience, client_id);
-  } else if (m.kind == EnvironmentKind::kOther) {
-    // Why only: the checks say what to do (probes/azure/cloud_check_support.cpp).
-    access.identity_error = NoIdentity(
-        "the machine is outside Azure and AZURE_TENANT_ID, AZURE_CLIENT_ID and "
-        "AZURE_CLIENT_SECRET name no service principal");
-  } else {
-    access.identity_error = NoIdentity(
-        "no Azure identity: the metadata service did not answer, so no managed identity token "
-        "can be had (see the environment notes)");
-  }
-
+  const Confirmation confirmation = ConfirmMachine(ctx, *s->http_, options, confirm_by, m, notes);
+  azure::CloudEndpoints cloud;
+  const std::string arm_endpoint = ArmEndpoint(m, options, cloud, notes);
+  const IdentityInputs inputs{ctx, key_fs, options, confirmation, m, cloud};
+  auto source = MakeTokenSource(*s->http_, inputs, access.identity_error, notes);
   if (source) {
     s->credential_ = std::make_unique<azure::CachingCredential>(std::move(source));
     access.identity_description = s->credential_->Description();

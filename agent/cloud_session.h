@@ -51,9 +51,9 @@ class CloudSession {
                                               const CloudOptions& options,
                                               std::unique_ptr<HttpClient> transport);
 
-  const azure::CloudAccess& access() const { return access_; }
+  const azure::CloudAccess& Access() const { return access_; }
   // How many token requests went to the issuer (tests).
-  int token_fetches() const { return credential_ ? credential_->fetches() : 0; }
+  int TokenFetches() const { return credential_ ? credential_->Fetches() : 0; }
 
  private:
   CloudSession() = default;

@@ -116,8 +116,9 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     }
     const Setting* setting = FindFlag(*command, name);
     if (setting == nullptr) {
-      return Usage((name.rfind('-', 0) == 0 ? "unknown option '" : "unexpected argument '") + name +
-                   "'" + takes);
+      std::string message = name.rfind('-', 0) == 0 ? "unknown option '" : "unexpected argument '";
+      message.append(name).append("'").append(takes);
+      return Usage(message);
     }
     if (!value && !IsFlagOnly(*setting) && at + 1 < args.size()) value = args[++at];
     auto read = ReadFlag(*setting, settings::LongFlag(*setting), value, line.flags);

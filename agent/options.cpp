@@ -332,16 +332,22 @@ Result<Settings> ParseConfig(const std::string& text) {
   if (doc.is_discarded()) return settings::Usage("the config file is not valid JSON");
   if (!doc.is_object()) return settings::Usage("the config file must hold a JSON object");
   Settings found;
-  for (const auto& [key, value] : doc.items()) {
+  for (const auto& item : doc.items()) {
+    const std::string& key = item.key();
+    const nlohmann::json& value = item.value();
     const auto setting =
         std::find_if(AllSettings().begin(), AllSettings().end(),
                      [&](const Setting& s) { return !s.key.empty() && s.key == key; });
     if (setting == AllSettings().end()) {
       std::string known;
       for (const Setting& s : AllSettings()) {
-        if (!s.key.empty()) known += (known.empty() ? "" : ", ") + std::string(s.key);
+        if (s.key.empty()) continue;
+        if (!known.empty()) known += ", ";
+        known += s.key;
       }
-      return settings::Usage("unknown config key '" + key + "' (known: " + known + ")");
+      std::string message = "unknown config key '";
+      message.append(key).append("' (known: ").append(known).append(")");
+      return settings::Usage(message);
     }
     auto parsed = settings::FromJson(*setting, value, "config key '" + key + "'");
     if (!parsed.Ok()) return parsed.Err();

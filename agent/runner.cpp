@@ -159,7 +159,7 @@ bool IdMatches(const std::vector<std::string>& ids, std::string_view id) {
 }
 
 RunOutcome RunChecks(const std::vector<std::shared_ptr<const Check>>& checks,
-                     std::shared_ptr<const Context> ctx, const RunPolicy& policy) {
+                     const std::shared_ptr<const Context>& ctx, const RunPolicy& policy) {
   auto board = std::make_shared<Board>();
   board->runs.resize(checks.size());
   board->done.assign(checks.size(), false);

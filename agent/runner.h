@@ -33,7 +33,7 @@ struct RunOutcome {
 // running at the deadline is left running: its thread owns shares of the check, the context and
 // its result slot, so the caller may carry on and drop its own.
 RunOutcome RunChecks(const std::vector<std::shared_ptr<const Check>>& checks,
-                     std::shared_ptr<const Context> ctx, const RunPolicy& policy);
+                     const std::shared_ptr<const Context>& ctx, const RunPolicy& policy);
 
 // True once a run of this process left a check running past its deadline. Such a process must
 // leave through ExitNow (platform/process_exit.h), never by returning from main: static

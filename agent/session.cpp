@@ -38,7 +38,7 @@ std::shared_ptr<const Session> Session::Create(const std::string& root, bool off
         std::clamp(remaining / 10, std::chrono::milliseconds(500), std::chrono::milliseconds(3000));
     options.deadline = remaining > 2 * margin ? deadline - margin : deadline;
     s->cloud_ = CloudSession::Create(*s->ctx_, *s->fs_, options, MakeHttpClient());
-    s->ctx_->cloud = &s->cloud_->access();
+    s->ctx_->cloud = &s->cloud_->Access();
   }
   return s;
 }

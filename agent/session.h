@@ -28,9 +28,9 @@ class Session {
   std::shared_ptr<const Context> SharedContext(const std::shared_ptr<const Session>& self) const {
     return {self, &*ctx_};
   }
-  const Context& ctx() const { return *ctx_; }
+  const Context& Ctx() const { return *ctx_; }
   // Null when --offline or under --root.
-  const azure::CloudAccess* cloud() const { return ctx_->cloud; }
+  const azure::CloudAccess* Cloud() const { return ctx_->cloud; }
 
  private:
   Session() = default;

@@ -62,10 +62,10 @@ json ParseJson(std::string_view body) {
 std::optional<CloudEndpoints> FindCloud(std::string_view name) {
   struct Row {
     std::array<std::string_view, 2> names;  // IMDS azEnvironment, Azure CLI
-    const char* imds;
-    const char* arm;
-    const char* authority;
-    const char* audience;
+    const char* imds = nullptr;
+    const char* arm = nullptr;
+    const char* authority = nullptr;
+    const char* audience = nullptr;
   };
   // reference/azure.md §3. Germany's cloud is retired and has no documented MI audience: its
   // ARM address stands in.

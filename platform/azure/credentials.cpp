@@ -14,7 +14,7 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 // A token answer is about 2 KB (a JWT and a few fields); 64 KiB bounds anything sane.
-constexpr std::size_t kMaxTokenResponseBytes = 64 * 1024;
+constexpr std::size_t kMaxTokenResponseBytes = std::size_t{64} * 1024;
 // IMDS and HIMDS are on the machine or its host: a second to connect is plenty (the Azure SDK
 // probes IMDS with 0.3-1 s); a token may take IMDS a few seconds to get from Entra.
 constexpr std::chrono::milliseconds kLocalConnectTimeout = 2s;
@@ -278,7 +278,7 @@ TokenOutcome CachingCredential::GetToken(Clock::time_point deadline) {
   return outcome;
 }
 
-int CachingCredential::fetches() const {
+int CachingCredential::Fetches() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return fetches_;
 }

@@ -62,7 +62,7 @@ class CachingCredential {
   TokenOutcome GetToken(std::chrono::steady_clock::time_point deadline);
   std::string Description() const { return source_->Description(); }
   // How many times the source was asked (tests: caching works).
-  int fetches() const;
+  int Fetches() const;
 
  private:
   std::unique_ptr<TokenSource> source_;

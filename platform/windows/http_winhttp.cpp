@@ -140,7 +140,9 @@ Result<Done> PlanProxy(const HttpProxy& proxy, const CheckedHttpRequest& checked
 Result<WinHttpPlan> Prepare(const HttpRequest& request, const CheckedHttpRequest& checked) {
   WinHttpPlan plan;
   for (const auto& [name, value] : request.headers) {
-    auto line = win32::Wide(name + ": " + value, "a header");
+    std::string text = name;
+    text.append(": ").append(value);
+    auto line = win32::Wide(text, "a header");
     if (!line.Ok()) return Fail(checked, ErrorKind::kInvalid, "a header is not UTF-8");
     plan.headers += line.Value() + L"\r\n";
   }

@@ -67,6 +67,7 @@ struct LaunchSetup {
   HANDLE job = nullptr;
   bool in_job = false;
 
+  // NOLINTNEXTLINE(readability-identifier-naming): the name Boost.Process v2's launcher calls.
   SysError on_setup(bp::windows::default_launcher& launcher, const bp::filesystem::path& /*exe*/,
                     std::wstring& cmd_line) {
     // Boost 1.81 quotes only arguments with spaces and never doubles backslashes before a quote,
@@ -78,6 +79,7 @@ struct LaunchSetup {
     return {};
   }
 
+  // NOLINTNEXTLINE(readability-identifier-naming): the name Boost.Process v2's launcher calls.
   void on_success(bp::windows::default_launcher& launcher, const bp::filesystem::path& /*exe*/,
                   std::wstring& /*cmd_line*/) {
     // Fails where jobs cannot nest (before Windows 8); the child alone is then killed.

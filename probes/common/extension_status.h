@@ -10,7 +10,7 @@ namespace preflight {
 
 // WALinuxAgent rejects status files larger than this (azurelinuxagent/ga/exthandlers.py
 // _MAX_STATUS_FILE_SIZE_IN_BYTES; reference linux.md section 3.1).
-constexpr std::size_t kMaxExtensionStatusBytes = 128 * 1024;
+constexpr std::size_t kMaxExtensionStatusBytes = std::size_t{128} * 1024;
 
 struct ExtensionSubstatus {
   std::string name;

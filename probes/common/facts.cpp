@@ -15,7 +15,7 @@ namespace preflight {
 namespace {
 
 // os-release files are a few hundred bytes; 64 KiB leaves room and bounds a hostile file.
-constexpr std::size_t kMaxOsReleaseBytes = 64 * 1024;
+constexpr std::size_t kMaxOsReleaseBytes = std::size_t{64} * 1024;
 
 OsRelease ReadOsRelease(const Context& ctx) {
   std::string errors;

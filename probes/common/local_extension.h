@@ -51,7 +51,7 @@ LocalExtensionView ViewOf(const LocalExtension& ext);
 // number the agent kept.
 inline constexpr std::size_t kMaxExtensionDirEntries = 1024;
 // The extension's log grows across runs; its last 256 KiB hold the end of the last run.
-inline constexpr std::size_t kMaxExtensionLogTail = 256 * 1024;
+inline constexpr std::size_t kMaxExtensionLogTail = std::size_t{256} * 1024;
 
 // "1.0.9.0" -> true: dot-separated decimal numbers, as handler versions are written.
 bool IsHandlerVersion(std::string_view text);

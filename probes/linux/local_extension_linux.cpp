@@ -30,7 +30,7 @@ constexpr const char* kArcAgentLog = "/var/lib/GuestConfig/ext_mgr_logs";
 constexpr std::size_t kMaxLibEntries = 4096;
 // HandlerState is one word; HandlerEnvironment.json is under 1 KiB.
 constexpr std::size_t kMaxHandlerStateBytes = 256;
-constexpr std::size_t kMaxHandlerEnvBytes = 64 * 1024;
+constexpr std::size_t kMaxHandlerEnvBytes = std::size_t{64} * 1024;
 // A logFolder longer than this is not a real path.
 constexpr std::size_t kMaxLogFolderChars = 1024;
 
@@ -59,6 +59,7 @@ void ReadInstallerLog(const Context& ctx, const std::string& handler_dir, LocalE
   dirs.push_back(kDefaultLogDir);
   if (ext.source == "arc") dirs.push_back(kArcLogDir);
   std::vector<std::string> candidates;
+  candidates.reserve(dirs.size());
   for (const std::string& dir : dirs) candidates.push_back(dir + kInstallerLogName);
   ext.log_path = NewestRegularFile(ctx.fs, candidates);
   if (ext.log_path.empty()) {

@@ -32,18 +32,18 @@ constexpr const char* kPackage = "mdatp";
 
 // dpkg's status database holds ~1 KiB per package (735 KiB for 817 packages on a Debian 12
 // server); 16 MiB covers ~15,000 packages while bounding memory on a hostile file.
-constexpr std::size_t kMaxDpkgStatusBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxDpkgStatusBytes = std::size_t{16} * 1024 * 1024;
 // The onboarding file is ~7 KiB (orgId blob, signature, certificate chain).
-constexpr std::size_t kMaxOnboardingBytes = 64 * 1024;
+constexpr std::size_t kMaxOnboardingBytes = std::size_t{64} * 1024;
 // mdatp_managed.json is a small settings document; 256 KiB bounds a hostile one.
-constexpr std::size_t kMaxManagedBytes = 256 * 1024;
+constexpr std::size_t kMaxManagedBytes = std::size_t{256} * 1024;
 // `mdatp health --output json` prints ~2 KiB; 256 KiB bounds a misbehaving tool.
-constexpr std::size_t kMaxHealthOutput = 256 * 1024;
+constexpr std::size_t kMaxHealthOutput = std::size_t{256} * 1024;
 // mdatp health asks the daemon, which can take many seconds while it starts or updates.
 constexpr milliseconds kHealthTimeout{30'000};
 // `rpm -q` only reads the local database; 10 s covers a slow disk or a briefly locked database.
 constexpr milliseconds kRpmTimeout{10'000};
-constexpr std::size_t kMaxRpmOutput = 4 * 1024;
+constexpr std::size_t kMaxRpmOutput = std::size_t{4} * 1024;
 
 milliseconds Budget(const Context& ctx, milliseconds wanted) {
   return std::min(wanted, ctx.Remaining());

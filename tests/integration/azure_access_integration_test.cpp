@@ -87,7 +87,7 @@ class AzureAccess : public ::testing::Test {
     if (options.arc_token_dir.empty()) options.arc_token_dir = Ep("key_dir");
     auto session =
         CloudSession::Create((world ? *world : world_).Ctx(), *real_fs_, options, MakeHttpClient());
-    Remember(session->access());
+    Remember(session->Access());
     return session;
   }
   CloudOptions Vm() {
@@ -133,7 +133,7 @@ std::ostringstream AzureAccess::outputs_;
 TEST_F(AzureAccess, AzureVmThroughImdsWithSystemAssignedIdentity) {
   ASSERT_TRUE(emulator_->Use("azure_vm_onboarded_p2"));
   auto session = Session(Vm());
-  const auto& access = session->access();
+  const auto& access = session->Access();
   EXPECT_EQ(access.machine.kind, EnvironmentKind::kAzureVm);
   EXPECT_TRUE(access.machine.confirmed);
   EXPECT_EQ(access.machine.subscription_id, kSubscription);
@@ -174,27 +174,27 @@ TEST_F(AzureAccess, UserAssignedIdentityByClientId) {
   CloudOptions options = Vm();
   options.client_id = kUserAssignedClientId;
   auto session = Session(options);
-  ASSERT_NE(session->access().arm, nullptr) << session->access().identity_error->message;
-  EXPECT_EQ(session->access().identity_description,
+  ASSERT_NE(session->Access().arm, nullptr) << session->Access().identity_error->message;
+  EXPECT_EQ(session->Access().identity_description,
             std::string("user-assigned managed identity ") + kUserAssignedClientId);
   const auto tokens = Entries("imds_identity");
   ASSERT_EQ(tokens.size(), 1u);
   EXPECT_EQ(tokens[0]["query"].value("client_id", ""), kUserAssignedClientId);
-  EXPECT_TRUE(session->access().arm->Get(PricingPath(), "2024-01-01").Ok());
+  EXPECT_TRUE(session->Access().arm->Get(PricingPath(), "2024-01-01").Ok());
 }
 
 TEST_F(AzureAccess, UserAssignedClientIdFromEnvironment) {
   ASSERT_TRUE(emulator_->Use("user_assigned_identity"));
   world_.env.Set("AZURE_CLIENT_ID", kUserAssignedClientId);
   auto session = Session(Vm());
-  ASSERT_NE(session->access().arm, nullptr);
-  EXPECT_NE(session->access().identity_description.find(kUserAssignedClientId), std::string::npos);
+  ASSERT_NE(session->Access().arm, nullptr);
+  EXPECT_NE(session->Access().identity_description.find(kUserAssignedClientId), std::string::npos);
 }
 
 TEST_F(AzureAccess, NoIdentityIsAClearErrorAndTheMachineIsStillKnown) {
   ASSERT_TRUE(emulator_->Use("no_identity"));
   auto session = Session(Vm());
-  const auto& access = session->access();
+  const auto& access = session->Access();
   EXPECT_EQ(access.arm, nullptr);
   ASSERT_TRUE(access.identity_error);
   EXPECT_EQ(access.identity_error->code, azure::kNoIdentity);
@@ -210,7 +210,7 @@ TEST_F(AzureAccess, ArcMachineThroughTheKeyFileChallenge) {
   ASSERT_TRUE(emulator_->Use("arc_machine"));
   ArcEnvironment();
   auto session = Session({});
-  const auto& access = session->access();
+  const auto& access = session->Access();
   EXPECT_EQ(access.machine.kind, EnvironmentKind::kAzureArc);
   EXPECT_TRUE(access.machine.confirmed);
   EXPECT_NE(access.machine.resource_id.find("HybridCompute/machines"), std::string::npos);
@@ -241,11 +241,11 @@ TEST_F(AzureAccess, EveryHostileArcChallengeIsRefused) {
     options.arc_token_dir = Ep("key_dir");
     options.deadline = std::chrono::steady_clock::now() + 60s;
     auto session = CloudSession::Create(world.Ctx(), *real_fs_, options, MakeHttpClient());
-    Remember(session->access());
-    EXPECT_TRUE(session->access().machine.confirmed);
-    EXPECT_EQ(session->access().arm, nullptr);
-    ASSERT_TRUE(session->access().identity_error);
-    EXPECT_EQ(session->access().identity_error->code, azure::kNoIdentity);
+    Remember(session->Access());
+    EXPECT_TRUE(session->Access().machine.confirmed);
+    EXPECT_EQ(session->Access().arm, nullptr);
+    ASSERT_TRUE(session->Access().identity_error);
+    EXPECT_EQ(session->Access().identity_error->code, azure::kNoIdentity);
     for (const auto& e : emulator_->Log()) {
       EXPECT_EQ(e.dump().find("hostile_challenge_answered"), std::string::npos) << e.dump();
     }
@@ -261,7 +261,7 @@ TEST_F(AzureAccess, ServicePrincipalOutsideAzure) {
   CloudOptions options;
   options.designated_subscription = kSubscription;
   auto session = Session(options);
-  const auto& access = session->access();
+  const auto& access = session->Access();
   EXPECT_EQ(access.machine.kind, EnvironmentKind::kOther);
   EXPECT_FALSE(access.machine.confirmed);
   EXPECT_EQ(access.designated_subscription, kSubscription);
@@ -285,10 +285,10 @@ TEST_F(AzureAccess, WrongClientSecretIsAnErrorWithoutTheSecret) {
   world_.env.Set("AZURE_CLIENT_SECRET", "wrong-secret-DO-NOT-PRINT");
   world_.env.Set("AZURE_AUTHORITY_HOST", Ep("authority_host"));
   auto session = Session({});
-  ASSERT_TRUE(session->access().identity_error);
-  EXPECT_EQ(session->access().identity_error->status, 401);
-  EXPECT_NE(session->access().identity_error->message.find("AADSTS7000215"), std::string::npos);
-  EXPECT_EQ(session->access().identity_error->message.find("DO-NOT-PRINT"), std::string::npos);
+  ASSERT_TRUE(session->Access().identity_error);
+  EXPECT_EQ(session->Access().identity_error->status, 401);
+  EXPECT_NE(session->Access().identity_error->message.find("AADSTS7000215"), std::string::npos);
+  EXPECT_EQ(session->Access().identity_error->message.find("DO-NOT-PRINT"), std::string::npos);
   EXPECT_EQ(log_.str().find("DO-NOT-PRINT"), std::string::npos);
 }
 
@@ -300,12 +300,12 @@ TEST_F(AzureAccess, NoAzureSignMeansNoNetworkAtAll) {
   auto session = CloudSession::Create(world_.Ctx(), *real_fs_, options,
                                       std::make_unique<CountingHttpClient>(sent));
   EXPECT_EQ(sent.load(), 0);
-  EXPECT_EQ(session->access().machine.kind, EnvironmentKind::kOther);
-  EXPECT_EQ(session->access().arm, nullptr);
-  ASSERT_TRUE(session->access().identity_error);
-  EXPECT_NE(session->access().identity_error->message.find("AZURE_CLIENT_SECRET"),
+  EXPECT_EQ(session->Access().machine.kind, EnvironmentKind::kOther);
+  EXPECT_EQ(session->Access().arm, nullptr);
+  ASSERT_TRUE(session->Access().identity_error);
+  EXPECT_NE(session->Access().identity_error->message.find("AZURE_CLIENT_SECRET"),
             std::string::npos);
-  const auto report = EnvironmentReport(nlohmann::json::object(), &session->access());
+  const auto report = EnvironmentReport(nlohmann::json::object(), &session->Access());
   EXPECT_EQ(report["kind"], "other");
   EXPECT_TRUE(report["subscription_id"].is_null());
 }
@@ -313,8 +313,8 @@ TEST_F(AzureAccess, NoAzureSignMeansNoNetworkAtAll) {
 TEST_F(AzureAccess, AuthorizationFailedNamesTheMissingAction) {
   ASSERT_TRUE(emulator_->Use("authorization_failed"));
   auto session = Session(Vm());
-  ASSERT_NE(session->access().arm, nullptr);
-  auto pricing = session->access().arm->Get(PricingPath(), "2024-01-01");
+  ASSERT_NE(session->Access().arm, nullptr);
+  auto pricing = session->Access().arm->Get(PricingPath(), "2024-01-01");
   Remember(pricing);
   ASSERT_FALSE(pricing.Ok());
   EXPECT_EQ(pricing.status, 403);
@@ -327,8 +327,8 @@ TEST_F(AzureAccess, ListPagesOnTheArmHost) {
   ASSERT_TRUE(
       emulator_->UseInline({{"extends", "azure_vm_onboarded_p2"}, {"paging", {{"page_size", 2}}}}));
   auto session = Session(Vm());
-  ASSERT_NE(session->access().arm, nullptr);
-  auto settings = session->access().arm->List(
+  ASSERT_NE(session->Access().arm, nullptr);
+  auto settings = session->Access().arm->List(
       std::string("/subscriptions/") + kSubscription + "/providers/Microsoft.Security/settings",
       "2022-05-01");
   ASSERT_TRUE(settings.Ok());
@@ -340,8 +340,8 @@ TEST_F(AzureAccess, ListPagesOnTheArmHost) {
 TEST_F(AzureAccess, NextLinkToAnotherHostIsRefused) {
   ASSERT_TRUE(emulator_->Use("hostile_next_link"));
   auto session = Session(Vm());
-  ASSERT_NE(session->access().arm, nullptr);
-  auto settings = session->access().arm->List(
+  ASSERT_NE(session->Access().arm, nullptr);
+  auto settings = session->Access().arm->List(
       std::string("/subscriptions/") + kSubscription + "/providers/Microsoft.Security/settings",
       "2022-05-01");
   Remember(settings);
@@ -355,8 +355,8 @@ TEST_F(AzureAccess, NextLinkToAnotherHostIsRefused) {
 TEST_F(AzureAccess, RetryAfterTwoSecondsIsHonoured) {
   ASSERT_TRUE(emulator_->Use("throttled_retry_after_2"));
   auto session = Session(Vm());
-  ASSERT_NE(session->access().arm, nullptr);
-  auto pricing = session->access().arm->Get(PricingPath(), "2024-01-01");
+  ASSERT_NE(session->Access().arm, nullptr);
+  auto pricing = session->Access().arm->Get(PricingPath(), "2024-01-01");
   ASSERT_TRUE(pricing.Ok()) << pricing.error->message;
   const auto arm = Entries("arm");
   ASSERT_EQ(arm.size(), 2u);
@@ -370,14 +370,14 @@ TEST_F(AzureAccess, RetryAfterTwoSecondsIsHonoured) {
 TEST_F(AzureAccess, OneTokenServesManyArmCalls) {
   ASSERT_TRUE(emulator_->Use("azure_vm_onboarded_p2"));
   auto session = Session(Vm());
-  ASSERT_NE(session->access().arm, nullptr);
+  ASSERT_NE(session->Access().arm, nullptr);
   const std::string sub = std::string("/subscriptions/") + kSubscription;
-  EXPECT_TRUE(session->access().arm->Get(PricingPath(), "2024-01-01").Ok());
-  EXPECT_TRUE(session->access().arm->Get(PricingPath(), "2024-01-01").Ok());  // cached
-  EXPECT_TRUE(session->access()
+  EXPECT_TRUE(session->Access().arm->Get(PricingPath(), "2024-01-01").Ok());
+  EXPECT_TRUE(session->Access().arm->Get(PricingPath(), "2024-01-01").Ok());  // cached
+  EXPECT_TRUE(session->Access()
                   .arm->List(sub + "/providers/Microsoft.Security/settings", "2022-05-01")
                   .Ok());
-  EXPECT_TRUE(session->access()
+  EXPECT_TRUE(session->Access()
                   .arm->Get(sub + "/providers/Microsoft.Security/settings/WDATP", "2022-05-01")
                   .Ok());
   EXPECT_EQ(Entries("imds_identity").size(), 1u);
@@ -387,7 +387,7 @@ TEST_F(AzureAccess, OneTokenServesManyArmCalls) {
   }
   EXPECT_EQ(pricing_requests, 1u);  // the second GET came from the cache
   EXPECT_GE(Entries("arm").size(), 3u);
-  EXPECT_EQ(session->token_fetches(), 1);
+  EXPECT_EQ(session->TokenFetches(), 1);
 }
 
 // Faults on ARM (tests/emulator/README.md, "Faults"): every one ends in an answer or an ArmError
@@ -408,8 +408,8 @@ TEST_P(AzureArmFaults, EndInAnAnswerOrAnArmError) {
   // Long enough for three backoffs (0.8 + 1.6 + 3.2 s, jitter up to 1.3x), short enough that a
   // hang ends at the deadline.
   auto session = Session(Vm(), nullptr, 12s);
-  ASSERT_NE(session->access().arm, nullptr) << session->access().identity_error->message;
-  auto outcome = session->access().arm->Get(PricingPath(), "2024-01-01");
+  ASSERT_NE(session->Access().arm, nullptr) << session->Access().identity_error->message;
+  auto outcome = session->Access().arm->Get(PricingPath(), "2024-01-01");
   Remember(outcome);
   if (c.ok) {
     EXPECT_TRUE(outcome.Ok()) << outcome.error->code << ": " << outcome.error->message;
@@ -444,7 +444,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, AzureArmFaults,
 TEST_F(AzureAccess, ImdsGoneIsAnUnconfirmedMachineWithTheReason) {
   ASSERT_TRUE(emulator_->Use("imds_gone_410"));
   auto session = Session(Vm());
-  const auto& access = session->access();
+  const auto& access = session->Access();
   EXPECT_FALSE(access.machine.confirmed);
   EXPECT_EQ(access.arm, nullptr);
   ASSERT_TRUE(access.identity_error);
@@ -464,25 +464,25 @@ TEST_F(AzureAccess, NoSecretInAnyLogOrError) {
   {
     ASSERT_TRUE(emulator_->Use("azure_vm_onboarded_p2"));
     auto session = Session(Vm());
-    ASSERT_NE(session->access().arm, nullptr);
-    Remember(session->access().arm->Get(PricingPath(), "2024-01-01"));
+    ASSERT_NE(session->Access().arm, nullptr);
+    Remember(session->Access().arm->Get(PricingPath(), "2024-01-01"));
   }
   {
     ASSERT_TRUE(emulator_->Use("authorization_failed"));
     auto session = Session(Vm());
-    ASSERT_NE(session->access().arm, nullptr);
-    Remember(session->access().arm->Get(PricingPath(), "2024-01-01"));
+    ASSERT_NE(session->Access().arm, nullptr);
+    Remember(session->Access().arm->Get(PricingPath(), "2024-01-01"));
   }
   {
     ASSERT_TRUE(emulator_->Use("arc_machine"));
     testing::FakeWorld arc;
     ArcEnvironment(&arc);
     auto session = Session({}, &arc);
-    ASSERT_NE(session->access().arm, nullptr);
-    Remember(session->access().arm->Get(PricingPath(), "2024-01-01"));
+    ASSERT_NE(session->Access().arm, nullptr);
+    Remember(session->Access().arm->Get(PricingPath(), "2024-01-01"));
     ASSERT_TRUE(emulator_->Use("arc_challenge_symlink"));
     auto refused = Session({}, &arc);
-    EXPECT_EQ(refused->access().arm, nullptr);
+    EXPECT_EQ(refused->Access().arm, nullptr);
   }
   ASSERT_TRUE(emulator_->Use("outside_azure"));
   world_.env.Set("AZURE_TENANT_ID", kTenant);
@@ -491,8 +491,8 @@ TEST_F(AzureAccess, NoSecretInAnyLogOrError) {
   world_.env.Set("AZURE_AUTHORITY_HOST", Ep("authority_host"));
   {
     auto session = Session({});
-    ASSERT_NE(session->access().arm, nullptr);
-    Remember(session->access().arm->Get(PricingPath(), "2024-01-01"));
+    ASSERT_NE(session->Access().arm, nullptr);
+    Remember(session->Access().arm->Get(PricingPath(), "2024-01-01"));
   }
   const auto secrets = emulator_->Secrets();
   ASSERT_GE(secrets.size(), 5u);  // 4 tokens, 2 key secrets

@@ -104,10 +104,10 @@ TEST(CachingCredential, ReusesUntilFiveMinutesBeforeExpiry) {
   EXPECT_EQ(credential.GetToken(never).token->token, "first");
   now += 50min;  // 10 min left: still good
   EXPECT_EQ(credential.GetToken(never).token->token, "first");
-  EXPECT_EQ(credential.fetches(), 1);
+  EXPECT_EQ(credential.Fetches(), 1);
   now += 6min;  // 4 min left: refresh
   EXPECT_EQ(credential.GetToken(never).token->token, "second");
-  EXPECT_EQ(credential.fetches(), 2);
+  EXPECT_EQ(credential.Fetches(), 2);
 }
 
 TEST(CachingCredential, ExpiresInHoldsWhenTheIssuersClockDisagrees) {
@@ -121,10 +121,10 @@ TEST(CachingCredential, ExpiresInHoldsWhenTheIssuersClockDisagrees) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(credential.GetToken(never).token->token, "skewed");
   now += 54min;  // expires_in 3599 s from receipt: 6 min left
   EXPECT_EQ(credential.GetToken(never).token->token, "skewed");
-  EXPECT_EQ(credential.fetches(), 1);
+  EXPECT_EQ(credential.Fetches(), 1);
   now += 2min;  // 4 min left: refresh
   credential.GetToken(never);
-  EXPECT_EQ(credential.fetches(), 2);
+  EXPECT_EQ(credential.Fetches(), 2);
 }
 
 TEST(CachingCredential, ExpiresOnAloneIsTrustedAsItIs) {
@@ -138,7 +138,7 @@ TEST(CachingCredential, ExpiresOnAloneIsTrustedAsItIs) {
   const auto never = std::chrono::steady_clock::time_point::max();
   credential.GetToken(never);
   credential.GetToken(never);
-  EXPECT_EQ(credential.fetches(), 2);
+  EXPECT_EQ(credential.Fetches(), 2);
 }
 
 TEST(CachingCredential, ConcurrentCallersShareOneFetch) {
@@ -326,7 +326,7 @@ TEST_F(ArmClientTest, GetSendsBearerAndIdsAndCaches) {
   const HttpRequest& sent = requests.back();
   EXPECT_EQ(*Header(sent, "Authorization"), "Bearer arm-tok");
   EXPECT_EQ(*Header(sent, "x-ms-client-request-id"), "client-req-1");
-  EXPECT_EQ(credential_.fetches(), 1);
+  EXPECT_EQ(credential_.Fetches(), 1);
 }
 
 TEST_F(ArmClientTest, ConcurrentGetsOfOneUrlMakeOneRequest) {
@@ -422,7 +422,7 @@ TEST_F(ArmClientTest, NoBearerOverPlainHttpOffLoopback) {
   ASSERT_FALSE(outcome.Ok());
   EXPECT_EQ(outcome.error->code, kRefusedUrl);
   EXPECT_EQ(ArmRequests(), 0u);
-  EXPECT_EQ(credential_.fetches(), 0);
+  EXPECT_EQ(credential_.Fetches(), 0);
 }
 
 TEST_F(ArmClientTest, NoRequestStartsPastTheDeadline) {

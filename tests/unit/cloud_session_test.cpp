@@ -44,7 +44,7 @@ class CloudSessionTest : public ::testing::Test {
                                 std::make_unique<Forwarding>(http_));
   }
   bool Noted(const CloudSession& session, const std::string& fragment) {
-    for (const auto& note : session.access().machine.notes) {
+    for (const auto& note : session.Access().machine.notes) {
       if (note.find(fragment) != std::string::npos) return true;
     }
     return false;
@@ -60,8 +60,8 @@ TEST_F(CloudSessionTest, TheMachinesCloudPicksArmAndAudience) {
   CloudOptions options;
   options.imds_endpoint = std::string(kImds) + "/";
   auto session = Create(options);
-  ASSERT_NE(session->access().arm, nullptr);
-  EXPECT_EQ(session->access().arm->Endpoint(), "https://management.usgovcloudapi.net");
+  ASSERT_NE(session->Access().arm, nullptr);
+  EXPECT_EQ(session->Access().arm->Endpoint(), "https://management.usgovcloudapi.net");
   const auto requests = http_.requests();
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_NE(requests[1].url.find("resource=https%3A%2F%2Fmanagement.usgovcloudapi.net%2F"),
@@ -81,9 +81,9 @@ TEST_F(CloudSessionTest, AServicePrincipalWinsOverTheManagedIdentity) {
   CloudOptions options;
   options.imds_endpoint = kImds;
   auto session = Create(options);
-  EXPECT_EQ(session->access().identity_description, "service principal app-1");
-  ASSERT_NE(session->access().arm, nullptr);
-  for (const auto& note : session->access().machine.notes) {
+  EXPECT_EQ(session->Access().identity_description, "service principal app-1");
+  ASSERT_NE(session->Access().arm, nullptr);
+  for (const auto& note : session->Access().machine.notes) {
     EXPECT_EQ(note.find("QQzz9"), std::string::npos);
   }
 }
@@ -96,8 +96,8 @@ TEST_F(CloudSessionTest, ABadArmOverrideIsNotedAndNotUsed) {
   options.imds_endpoint = kImds;
   options.arm_endpoint = "https://arm.example/some/path?x=1";
   auto session = Create(options);
-  ASSERT_NE(session->access().arm, nullptr);
-  EXPECT_EQ(session->access().arm->Endpoint(), "https://management.usgovcloudapi.net");
+  ASSERT_NE(session->Access().arm, nullptr);
+  EXPECT_EQ(session->Access().arm->Endpoint(), "https://management.usgovcloudapi.net");
   EXPECT_TRUE(Noted(*session, "--arm-endpoint"));
 }
 
@@ -110,12 +110,12 @@ TEST_F(CloudSessionTest, ClientIdIsIgnoredOnArcAndTheTestHookNeedsLoopback) {
   CloudOptions options;
   options.client_id = "ua-1";
   auto session = Create(options);
-  EXPECT_EQ(session->access().machine.kind, azure::EnvironmentKind::kAzureArc);
+  EXPECT_EQ(session->Access().machine.kind, azure::EnvironmentKind::kAzureArc);
   EXPECT_TRUE(Noted(*session, "client_id is ignored on Arc"));
   EXPECT_FALSE(Noted(*session, "test hook"));
-  ASSERT_TRUE(session->access().identity_error);
-  EXPECT_EQ(session->access().identity_error->code, azure::kRefusedUrl);
-  EXPECT_EQ(session->access().arm, nullptr);
+  ASSERT_TRUE(session->Access().identity_error);
+  EXPECT_EQ(session->Access().identity_error->code, azure::kRefusedUrl);
+  EXPECT_EQ(session->Access().arm, nullptr);
 }
 
 TEST_F(CloudSessionTest, UnconfirmedAzureSignsGiveNoIdentityWithTheReason) {
@@ -124,11 +124,11 @@ TEST_F(CloudSessionTest, UnconfirmedAzureSignsGiveNoIdentityWithTheReason) {
   CloudOptions options;
   options.imds_endpoint = kImds;  // nothing answers there (no fake expectation)
   auto session = Create(options);
-  EXPECT_FALSE(session->access().machine.confirmed);
-  ASSERT_TRUE(session->access().identity_error);
-  EXPECT_EQ(session->access().identity_error->code, azure::kNoIdentity);
-  EXPECT_EQ(session->access().arm, nullptr);
-  const auto report = EnvironmentReport(nlohmann::json::object(), &session->access());
+  EXPECT_FALSE(session->Access().machine.confirmed);
+  ASSERT_TRUE(session->Access().identity_error);
+  EXPECT_EQ(session->Access().identity_error->code, azure::kNoIdentity);
+  EXPECT_EQ(session->Access().arm, nullptr);
+  const auto report = EnvironmentReport(nlohmann::json::object(), &session->Access());
   EXPECT_TRUE(report["subscription_id"].is_null());
   EXPECT_EQ(report["confirmed"], false);
 }

@@ -256,7 +256,7 @@ TEST(SpecToken, ManyArmCallsFetchOneTokenThoughExpiresOnHasPassed) {
         arm.Get("/subscriptions/s" + std::to_string(i) + kPricing, "2024-01-01");
     EXPECT_TRUE(outcome.Ok()) << i;
   }
-  EXPECT_EQ(credential.fetches(), 1);
+  EXPECT_EQ(credential.Fetches(), 1);
   int token_requests = 0;
   int arm_requests = 0;
   for (const HttpRequest& request : http.requests()) {
