@@ -7,11 +7,8 @@
 namespace preflight {
 namespace {
 
-using arm_json::EqualsIgnoreCase;
-using arm_json::Json;
-using arm_json::Member;
-using arm_json::String;
-using arm_json::TrueFalse;
+// The ARM JSON field helpers (probes/azure/json_fields.h) are this parser's vocabulary.
+using namespace arm_json;  // NOLINT(google-build-using-namespace)
 
 // A pricing has a handful of extensions; a body listing more is cut rather than kept whole.
 constexpr std::size_t kMaxExtensions = 64;
@@ -103,11 +100,8 @@ const SettingInfo* SettingsList::Find(std::string_view name) const {
 
 SettingsList ParseSettingsList(const Json& body) {
   SettingsList list;
-  const Json* value = Member(body, "value");
-  if (value == nullptr || !value->is_array()) {
-    list.error = body.is_object() ? "the list has no value array" : "the body is not a JSON object";
-    return list;
-  }
+  const Json* value = arm_json::ValueArray(body, list.error);
+  if (value == nullptr) return list;
   list.valid = true;
   for (const Json& item : *value) {
     if (list.items.size() == kMaxSettings) break;

@@ -8,10 +8,8 @@
 namespace preflight {
 namespace {
 
-using arm_json::EqualsIgnoreCase;
-using arm_json::Json;
-using arm_json::Member;
-using arm_json::String;
+// The ARM JSON field helpers (probes/azure/json_fields.h) are this parser's vocabulary.
+using namespace arm_json;  // NOLINT(google-build-using-namespace)
 
 // An extension reports one status and a few substatuses; more are cut.
 constexpr std::size_t kMaxStatuses = 32;

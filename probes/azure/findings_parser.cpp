@@ -9,10 +9,8 @@
 namespace preflight {
 namespace {
 
-using arm_json::EqualsIgnoreCase;
-using arm_json::Json;
-using arm_json::Member;
-using arm_json::String;
+// The ARM JSON field helpers (probes/azure/json_fields.h) are this parser's vocabulary.
+using namespace arm_json;  // NOLINT(google-build-using-namespace)
 
 // A finding names a handful of CVEs; a hostile body listing thousands is cut.
 constexpr std::size_t kMaxCvesPerFinding = 256;
@@ -107,11 +105,8 @@ AssessmentInfo ParseAssessment(const Json& body) {
 
 SubAssessmentList ParseSubAssessments(const Json& body, std::size_t max_findings) {
   SubAssessmentList list;
-  const Json* value = Member(body, "value");
-  if (value == nullptr || !value->is_array()) {
-    list.error = body.is_object() ? "the list has no value array" : "the body is not a JSON object";
-    return list;
-  }
+  const Json* value = arm_json::ValueArray(body, list.error);
+  if (value == nullptr) return list;
   list.valid = true;
   for (const Json& item : *value) {
     const Json* props = Member(item, "properties");

@@ -63,4 +63,14 @@ inline std::string Lower(std::string_view text) {
   return out;
 }
 
+// An ARM list's `value` array (https://learn.microsoft.com/rest/api/azure/#async-operations,
+// list responses carry {"value": [...], "nextLink": ...}); null, with `error` saying why, when the
+// body has none.
+inline const Json* ValueArray(const Json& body, std::string& error) {
+  const Json* value = Member(body, "value");
+  if (value != nullptr && value->is_array()) return value;
+  error = body.is_object() ? "the list has no value array" : "the body is not a JSON object";
+  return nullptr;
+}
+
 }  // namespace preflight::arm_json

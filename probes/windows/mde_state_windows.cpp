@@ -245,8 +245,7 @@ MdeState ReadWindowsMdeState(const Context& ctx, TimePoint now) {
 }
 
 const MdeState& WindowsMdeStateOf(const Context& ctx) {
-  return ctx.facts.mde.Get(
-      [&] { return ReadWindowsMdeState(ctx, ctx.clock.WallNow()); });
+  return ctx.facts.mde.Get([&] { return ReadWindowsMdeState(ctx, ctx.clock.WallNow()); });
 }
 
 }  // namespace preflight

@@ -6,8 +6,8 @@
 
 #include "platform/registry.h"
 #include "platform/text.h"
-#include "probes/windows/minifilters.h"
 #include "probes/windows/mde_state_windows.h"
+#include "probes/windows/minifilters.h"
 
 namespace preflight {
 namespace {
@@ -171,8 +171,8 @@ std::string Remediation(MinifiltersFinding finding) {
   return "";
 }
 
-CheckResult WordMinifilters(const BuiltInCatalog<MinifilterCatalog>& catalog, const MinifiltersFacts& facts,
-                            const MinifiltersVerdict& verdict) {
+CheckResult WordMinifilters(const BuiltInCatalog<MinifilterCatalog>& catalog,
+                            const MinifiltersFacts& facts, const MinifiltersVerdict& verdict) {
   CheckResult result;
   Json report = Json::array();
   std::vector<std::string> mde;

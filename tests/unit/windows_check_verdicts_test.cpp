@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "probes/windows/defender_av_check.h"
+#include "probes/windows/mde_state_windows.h"
 #include "probes/windows/minifilters_check.h"
 #include "probes/windows/prerequisites_check.h"
-#include "probes/windows/mde_state_windows.h"
 
 namespace preflight::testing {
 namespace {
