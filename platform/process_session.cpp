@@ -17,7 +17,7 @@ ProcessSession::Stream::Stream(boost::asio::io_context& ctx, std::size_t cap)
     : pipe(ctx), buffer(kReadChunk), output(cap) {}
 
 ProcessSession::ProcessSession(std::size_t max_output)
-    : out_(ctx_, max_output), err_(ctx_, max_output), deadline_(ctx_) {}
+    : out_(ctx_, max_output), err_(ctx_, max_output) {}
 
 Result<ProcessOutput> ProcessSession::Run(const std::string& program,
                                           std::chrono::milliseconds timeout) {
@@ -26,9 +26,13 @@ Result<ProcessOutput> ProcessSession::Run(const std::string& program,
     Read(out_);
     Read(err_);
     WatchExit();
-    deadline_.expires_after(timeout);
-    deadline_.async_wait([this](const boost::system::error_code& ec) { OnDeadline(ec); });
-    ctx_.run();
+    // The deadline is the loop's own bound, not a timer: on Windows every io_context with a
+    // timer starts a thread for it (Boost.Asio's win_iocp_io_context), one more thread per run.
+    ctx_.run_for(timeout);
+    if (!ctx_.stopped() && !Finished()) {
+      OnDeadline();
+      ctx_.run();  // what the kill and the closed pipes complete; nothing waits any longer
+    }
   } catch (const std::exception& e) {
     KillAfterFailure();
     return RunFailedError(program, e.what());
@@ -59,11 +63,10 @@ void ProcessSession::Read(Stream& stream) {
 }
 
 void ProcessSession::FinishIfDone() {
-  if (Finished()) deadline_.cancel();
+  if (Finished()) ctx_.stop();
 }
 
-void ProcessSession::OnDeadline(const boost::system::error_code& ec) {
-  if (ec || Finished()) return;  // cancelled, or finished as the timer fired
+void ProcessSession::OnDeadline() {
   timed_out_ = true;
   // Decided now: the exit the kill causes may still be reported after this.
   killed_ = KillAtDeadline();

@@ -2,7 +2,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/readable_pipe.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -70,13 +69,12 @@ class ProcessSession {
   void Read(Stream& stream);
   bool Finished() const { return gone_ && out_.done && err_.done; }
   void FinishIfDone();
-  void OnDeadline(const boost::system::error_code& ec);
+  void OnDeadline();
 
   // First member: the pipes and timers here and in a derived class must go before it.
   boost::asio::io_context ctx_{1};
   Stream out_;
   Stream err_;
-  boost::asio::steady_timer deadline_;
   bool gone_ = false;
   bool timed_out_ = false;
   bool killed_ = false;  // a running child was killed at the deadline

@@ -1,3 +1,7 @@
+#include <windows.h>
+
+#include <tlhelp32.h>
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -26,6 +30,21 @@ std::string Bracketed(const std::vector<std::string>& args) {
   std::string out;
   for (const auto& arg : args) out += "[" + arg + "]\n";
   return out;
+}
+
+// The threads of this process now (Tool Help snapshot); -1 when the snapshot fails.
+int ThreadsOfThisProcess() {
+  const HANDLE snapshot = ::CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+  if (snapshot == INVALID_HANDLE_VALUE) return -1;
+  THREADENTRY32 entry{};
+  entry.dwSize = sizeof entry;
+  int count = 0;
+  for (BOOL more = ::Thread32First(snapshot, &entry); more != FALSE;
+       more = ::Thread32Next(snapshot, &entry)) {
+    if (entry.th32OwnerProcessID == ::GetCurrentProcessId()) ++count;
+  }
+  ::CloseHandle(snapshot);
+  return count;
 }
 
 TEST(WindowsProcessRunner, CmdEchoAndExitCodes) {
@@ -124,6 +143,44 @@ TEST(WindowsProcessRunner, ConcurrentRunsKeepTheirOwnOutput) {
   for (int i = 0; i < kRuns; ++i) {
     ASSERT_TRUE(results[i].Ok()) << results[i].Err().message;
     EXPECT_EQ(results[i].Value().out, std::string("[run") + std::to_string(i) + "]\n");
+  }
+}
+
+// A service runs processes on every cycle for months: a run must leave no thread behind. A thread
+// left running after its run's io_context was freed once wrote into freed memory, and the next run
+// hung on a critical section it had corrupted.
+TEST(WindowsProcessRunner, RunsLeaveNoThreadBehind) {
+  const std::string cmd = SystemDirectory() + "\\cmd.exe";
+  const auto warm = MakeProcessRunner()->Run({cmd, "/c", "exit", "0"}, kTimeout, 1024);
+  ASSERT_TRUE(warm.Ok()) << warm.Err().message;
+  const int before = ThreadsOfThisProcess();
+  ASSERT_GT(before, 0);
+  constexpr int kRuns = 20;
+  for (int i = 0; i < kRuns; ++i) {
+    const auto run = MakeProcessRunner()->Run({cmd, "/c", "exit", "0"}, kTimeout, 1024);
+    ASSERT_TRUE(run.Ok()) << run.Err().message;
+  }
+  // The system's thread pool may keep a few idle workers; one thread per run is a leak.
+  EXPECT_LT(ThreadsOfThisProcess(), before + kRuns / 2);
+}
+
+// A run closes only its own handles: an event made just before each run, whose handle value the
+// run could otherwise see freed and reused, is still an unsignalled event after all of them.
+TEST(WindowsProcessRunner, RunsCloseOnlyTheirOwnHandles) {
+  const std::string cmd = SystemDirectory() + "\\cmd.exe";
+  std::vector<HANDLE> canaries;
+  constexpr int kRuns = 10;
+  for (int i = 0; i < kRuns; ++i) {
+    HANDLE canary = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    ASSERT_NE(canary, nullptr);
+    canaries.push_back(canary);
+    const auto run = MakeProcessRunner()->Run({cmd, "/c", "echo", "x"}, kTimeout, 1024);
+    ASSERT_TRUE(run.Ok()) << run.Err().message;
+  }
+  for (HANDLE canary : canaries) {
+    EXPECT_EQ(::WaitForSingleObject(canary, 0), static_cast<DWORD>(WAIT_TIMEOUT))
+        << "handle " << canary << ": " << ::GetLastError();
+    EXPECT_TRUE(::CloseHandle(canary)) << "handle " << canary << " was closed by a run";
   }
 }
 
