@@ -20,8 +20,12 @@ jobs=${JOBS:-2}
 build_packages=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3-dev libspdlog-dev
                 libcurl4-openssl-dev zlib1g-dev libgtest-dev libgmock-dev ccache)
 # Tests: the JSON Schema validator and the Azure emulator run on Debian's python3; unshare and
-# mount (util-linux) build the private mount namespace of the fanotify tests.
-test_packages=(python3 python3-jsonschema util-linux clang-format clang-tidy strace)
+# mount (util-linux) build the private mount namespace of the fanotify tests; setpriv (util-linux)
+# runs the agent with the unit's capabilities. The package tests: dpkg-dev (dpkg-shlibdeps for
+# cpack's deb dependencies), rpm (rpmbuild, rpm -qp), systemd (systemd-analyze verify / security,
+# not as init) and man-db (verify's man page lookup, man --warnings).
+test_packages=(python3 python3-jsonschema util-linux clang-format clang-tidy strace dpkg-dev rpm
+               systemd man-db)
 
 log() { printf '\n== %s\n' "$*"; }
 

@@ -4,8 +4,8 @@ upgrade, removal and purge, and that a failing command fails the script.
 
 systemctl, deb-systemd-helper and deb-systemd-invoke are replaced by stubs on PATH that log their
 arguments. Each script runs in a private mount namespace (unshare, as root) with a tmpfs over /run,
-holding /run/systemd/system or not (sd_booted(3)), and a tmpfs over /var/lib, so that the machine's
-own systemd state and files are never touched. Without root or unshare the tests skip.
+holding /run/systemd/system or not (sd_booted(3)), and tmpfs over /var/lib and /etc, so that the
+machine's own systemd state and files are never touched. Without root or unshare the tests skip.
 
   python3 -m unittest -v tests.installers.maintainer_scripts_test
 """
@@ -60,21 +60,25 @@ class MaintainerScripts(unittest.TestCase):
 
     def run_script(self, script, *args, booted, fail="", was_enabled=0, state_dir=False,
                    dpkg_root=""):
-        """Runs one script; returns (exit code, the stubs' calls, whether the state dir is left)."""
+        """Runs one script; returns (exit code, the stubs' calls, which of the state and config
+        folders are left: a list of "state", "config")."""
         open(self.log, "w").close()
         inner = textwrap.dedent(f"""\
             set -e
             mount -t tmpfs tmpfs /run
             mount -t tmpfs tmpfs /var/lib
+            mount -t tmpfs tmpfs /etc
             {"mkdir -p /run/systemd/system" if booted else "mkdir -p /run/systemd"}
-            {"mkdir -p /var/lib/mde-preflight && touch /var/lib/mde-preflight/report.json"
+            {"mkdir -p /var/lib/mde-preflight /etc/mde-preflight && "
+             "touch /var/lib/mde-preflight/report.json /etc/mde-preflight/admin-notes.txt"
              if state_dir else ":"}
             # The stubs stand in for /usr/bin/deb-systemd-helper too (postrm tests it with -x).
             [ ! -e /usr/bin/deb-systemd-helper ] || mount --bind "{self.bin}/deb-systemd-helper" /usr/bin/deb-systemd-helper
             set +e
             sh "$SCRIPT" "$@"
             rc=$?
-            [ -e /var/lib/mde-preflight ] && echo left > "$STATE_REPORT"
+            [ -e /var/lib/mde-preflight ] && echo state >> "$STATE_REPORT"
+            [ -e /etc/mde-preflight ] && echo config >> "$STATE_REPORT"
             exit $rc
             """)
         state_report = os.path.join(self.dir, "state")
@@ -90,7 +94,11 @@ class MaintainerScripts(unittest.TestCase):
                               "sh", *args], env=env, capture_output=True, text=True, timeout=60)
         with open(self.log) as f:
             calls = f.read().splitlines()
-        return run.returncode, calls, os.path.exists(state_report)
+        left = []
+        if os.path.exists(state_report):
+            with open(state_report) as f:
+                left = f.read().split()
+        return run.returncode, calls, left
 
     def deb(self, name, *args, **kwargs):
         return self.run_script(os.path.join(LINUX, name), *args, **kwargs)
@@ -161,9 +169,11 @@ class MaintainerScripts(unittest.TestCase):
         rc, calls, left = self.deb("postrm", "purge", booted=False, state_dir=True)
         self.assertEqual((rc, calls), (0, [f"deb-systemd-helper purge {UNIT}",
                                            f"deb-systemd-helper unmask {UNIT}"]))
-        self.assertFalse(left, "purge leaves /var/lib/mde-preflight")
+        self.assertEqual(left, [], "purge leaves /var/lib/mde-preflight or /etc/mde-preflight")
         rc, calls, left = self.deb("postrm", "upgrade", "0.1.0", booted=True, state_dir=True)
-        self.assertEqual((rc, calls, left), (0, [], True))
+        self.assertEqual((rc, calls, left), (0, [], ["state", "config"]))
+        rc, calls, left = self.deb("postrm", "remove", booted=False, state_dir=True)
+        self.assertEqual((rc, left), (0, ["state", "config"]), "remove keeps the state and config")
 
     # RPM: $1 is the number of versions installed after the transaction.
 
@@ -186,8 +196,11 @@ class MaintainerScripts(unittest.TestCase):
                          (0, [f"systemctl disable --now {UNIT}"]))
         self.assertEqual(self.rpm("preun", "0", booted=False)[:2],
                          (0, [f"systemctl disable {UNIT}"]))
-        self.assertEqual(self.rpm("postun", "0", booted=True)[:2],
-                         (0, ["systemctl daemon-reload"]))
+        self.assertEqual(self.rpm("postun", "0", booted=True, state_dir=True),
+                         (0, ["systemctl daemon-reload"], ["config"]))
+        # An upgrade keeps the state folder.
+        self.assertEqual(self.rpm("postun", "1", booted=False, state_dir=True),
+                         (0, [], ["state", "config"]))
 
     def test_rpm_errors_surface(self):
         self.assertNotEqual(self.rpm("post", "1", booted=True, fail=f"systemctl start {UNIT}")[0], 0)
