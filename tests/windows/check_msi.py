@@ -9,12 +9,65 @@ Asserts the files, folders and the service registration rows that the installer 
 import subprocess
 import sys
 
+# The product's identity across versions: a newer MSI upgrades an older one only when both carry
+# it. It must never change (installers/windows/mde-preflight.wxs).
+UPGRADE_CODE = "{3875586F-5622-4110-B46B-5F97D1577CE6}"
+
 
 def table(msiinfo, msi, name):
     """The rows of one table as lists of fields (msiinfo export: 3 header lines, tab-separated)."""
     text = subprocess.run([msiinfo, "export", msi, name], check=True, capture_output=True,
                           text=True).stdout
     return [line.split("\t") for line in text.splitlines()[3:] if line]
+
+
+def check_upgrade(msiinfo, msi, expect):
+    """MajorUpgrade: an older version is removed, a newer one refuses the install."""
+    properties = {row[0]: row[1] for row in table(msiinfo, msi, "Property")}
+    version = properties.get("ProductVersion")
+    expect(properties.get("UpgradeCode", "").upper() == UPGRADE_CODE,
+           "UpgradeCode %s, not the product's %s" % (properties.get("UpgradeCode"), UPGRADE_CODE))
+    # Upgrade table: UpgradeCode, VersionMin, VersionMax, Language, Attributes, Remove,
+    # ActionProperty. msidbUpgradeAttributesMigrateFeatures 0x1, OnlyDetect 0x2,
+    # VersionMinInclusive 0x100, VersionMaxInclusive 0x200
+    # (https://learn.microsoft.com/windows/win32/msi/upgrade-table).
+    rows = {row[6]: row for row in table(msiinfo, msi, "Upgrade")}
+    older = rows.get("WIX_UPGRADE_DETECTED")
+    expect(older is not None, "no Upgrade row finds an older version: %s" % rows)
+    if older:
+        attributes = int(older[4])
+        expect(older[0].upper() == UPGRADE_CODE and older[1] == "" and older[2] == version,
+               "the upgrade row does not cover every version below %s: %s" % (version, older))
+        expect(not attributes & 0x2, "older versions are only detected, not removed")
+        expect(not attributes & 0x200, "the upgrade row also removes the same version")
+    newer = rows.get("WIX_DOWNGRADE_DETECTED")
+    expect(newer is not None, "no Upgrade row detects a newer version: %s" % rows)
+    if newer:
+        attributes = int(newer[4])
+        expect(newer[0].upper() == UPGRADE_CODE and newer[1] == version and newer[2] == "",
+               "the downgrade row does not cover every version above %s: %s" % (version, newer))
+        expect(attributes & 0x2 and not attributes & 0x100,
+               "a newer version would be removed, not detected: %#x" % attributes)
+    secure = properties.get("SecureCustomProperties", "").split(";")
+    for name in ("WIX_UPGRADE_DETECTED", "WIX_DOWNGRADE_DETECTED"):
+        # A per-machine install passes only secure properties to its server side.
+        expect(name in secure, "%s is not a secure property: %s" % (name, secure))
+    conditions = {row[0]: row[1] for row in table(msiinfo, msi, "LaunchCondition")}
+    message = conditions.get("NOT WIX_DOWNGRADE_DETECTED", "")
+    expect("A newer version of [ProductName] is already installed" in message,
+           "no launch condition refuses a downgrade with a message: %s" % conditions)
+    sequence = {row[0]: int(row[2]) for row in table(msiinfo, msi, "InstallExecuteSequence")}
+    for action in ("FindRelatedProducts", "RemoveExistingProducts", "LaunchConditions"):
+        expect(action in sequence, "%s is not in InstallExecuteSequence" % action)
+    if {"FindRelatedProducts", "RemoveExistingProducts", "LaunchConditions"} <= set(sequence):
+        expect(sequence["FindRelatedProducts"] < sequence["LaunchConditions"],
+               "the launch condition is evaluated before the newer version is found")
+        # Between InstallValidate and InstallInitialize: the old product is removed whole
+        # before this one installs (its service stopped and deleted, then registered anew).
+        expect(sequence["InstallValidate"] < sequence["RemoveExistingProducts"] <
+               sequence["InstallInitialize"],
+               "RemoveExistingProducts at %d, not between InstallValidate and InstallInitialize"
+               % sequence["RemoveExistingProducts"])
 
 
 def main():
@@ -28,6 +81,10 @@ def main():
     files = {row[2].split("|")[-1]: row for row in table(msiinfo, msi, "File")}
     expect("mde-preflight.exe" in files, "mde-preflight.exe is not in the File table: %s" % files)
     expect("report.schema.json" in files, "report.schema.json is not in the File table")
+    expect("Install-MdePreflight.ps1" in files, "the PowerShell install script is not shipped")
+    # A file the MSI owns is one an upgrade or a removal deletes: the configuration must not be.
+    expect("config.json" not in files,
+           "config.json is a file of the MSI: %s" % files.get("config.json"))
     if "mde-preflight.exe" in files:
         expect(int(files["mde-preflight.exe"][3]) > 100000,
                "mde-preflight.exe is only %s bytes" % files["mde-preflight.exe"][3])
@@ -60,6 +117,8 @@ def main():
     sequence = {row[0] for row in table(msiinfo, msi, "InstallExecuteSequence")}
     for action in ("InstallServices", "StartServices", "StopServices", "DeleteServices"):
         expect(action in sequence, "%s is not in InstallExecuteSequence" % action)
+
+    check_upgrade(msiinfo, msi, expect)
 
     for failure in failures:
         print("FAIL:", failure)
