@@ -309,6 +309,8 @@ def wxs_layout(wxs):
         "data_dir": data_dir.get("Name"),
         "files": {f.get("Name") for f in install_dir.iter("{%s}File" % ns["w"])},
         "service": root.find(".//w:ServiceInstall", ns).get("Name"),
+        "data_dir_grants": root.find(".//w:CustomAction[@Id='LockDataDir']", ns)
+                               .get("ExeCommand").split()[1:],
     }
 
 
@@ -445,6 +447,14 @@ def check(text, layout, help_text, usage):
                 re.sub(r"\s+", "", help_text):
             problems.append("the agent's --help does not name %%ProgramData%%\\%s\\%s as the "
                             "default" % (layout["data_dir"], leaf))
+    # The data folder's access rules are the MSI's (its LockDataDir action).
+    lines = {line.strip().split(" = ")[0]: line for line in text.splitlines() if " = @(" in line}
+    script_rules = []
+    if "+ $grants" in lines.get("$arguments", ""):
+        script_rules = re.findall(r"'([^']+)'", lines["$arguments"] + lines.get("$grants", ""))
+    if script_rules != layout["data_dir_grants"]:
+        problems.append("the data folder's rules %s are not the MSI's %s" %
+                        (script_rules, layout["data_dir_grants"]))
     exe = values.get("ExeName", ("", ""))[1]
     payload = set(re.findall(r"'([^']+)'", re.search(r"\$PayloadFiles = @\(([^)]*)\)",
                                                       text).group(1)))
@@ -481,6 +491,7 @@ def mutants(text):
         ("another service name", replaced("$ServiceName = 'mde-preflight'",
                                           "$ServiceName = 'mdepreflight'")),
         ("no strict mode", replaced("Set-StrictMode -Version Latest", "")),
+        ("other access rules", replaced("'*S-1-5-32-545:(OI)(CI)RX'", "'*S-1-5-32-545:(OI)(CI)M'")),
     ]
 
 

@@ -70,6 +70,37 @@ def check_upgrade(msiinfo, msi, expect):
                % sequence["RemoveExistingProducts"])
 
 
+def check_data_dir_lock(msiinfo, msi, expect):
+    """icacls limits DATADIR to SYSTEM and Administrators (Users read) before the service starts:
+    the LocalSystem service reads its config there."""
+    actions = {row[0]: row for row in table(msiinfo, msi, "CustomAction")}
+    path, lock = actions.get("SetIcaclsPath"), actions.get("LockDataDir")
+    expect(path is not None and lock is not None and int(path[1]) & 0x3F == 51 and
+           path[2] == lock[2] and path[3] == "[System64Folder]icacls.exe",
+           "no property holds icacls.exe's path for LockDataDir: %s %s" % (path, lock))
+    if lock:
+        # Type 50 (the exe a property names), msidbCustomActionTypeInScript 0x400,
+        # msidbCustomActionTypeNoImpersonate 0x800; no 0x40 (continue on error).
+        expect(int(lock[1]) == 50 | 0x400 | 0x800,
+               "LockDataDir is not a deferred action run as LocalSystem that must succeed: %s"
+               % lock[1])
+        for part in ('"[DATADIR]."', "/inheritance:r", "/grant:r", "*S-1-5-18:(OI)(CI)F",
+                     "*S-1-5-32-544:(OI)(CI)F", "*S-1-5-32-545:(OI)(CI)RX"):
+            expect(part in lock[3].split(" "), "LockDataDir's command lacks %s: %s" %
+                   (part, lock[3]))
+        expect(len(lock[3].split(" ")) == 6, "LockDataDir grants more: %s" % lock[3])
+    sequence = {row[0]: row for row in table(msiinfo, msi, "InstallExecuteSequence")}
+    if "LockDataDir" in sequence and "SetIcaclsPath" in sequence:
+        at = {name: int(row[2]) for name, row in sequence.items()}
+        expect(at["CreateFolders"] < at["SetIcaclsPath"] < at["LockDataDir"] <
+               at["StartServices"] < at["InstallFinalize"],
+               "LockDataDir does not run between CreateFolders and StartServices: %s" % at)
+        expect(sequence["LockDataDir"][1] == 'NOT REMOVE~="ALL"',
+               "LockDataDir's condition %r" % sequence["LockDataDir"][1])
+    else:
+        expect(False, "SetIcaclsPath and LockDataDir are not in InstallExecuteSequence")
+
+
 def main():
     msiinfo, msi = sys.argv[1], sys.argv[2]
     failures = []
@@ -119,6 +150,7 @@ def main():
         expect(action in sequence, "%s is not in InstallExecuteSequence" % action)
 
     check_upgrade(msiinfo, msi, expect)
+    check_data_dir_lock(msiinfo, msi, expect)
 
     for failure in failures:
         print("FAIL:", failure)

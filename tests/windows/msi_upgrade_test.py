@@ -19,6 +19,7 @@ NEW.msi is the same build with a higher ProductVersion (installers/CMakeLists.tx
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -38,6 +39,12 @@ def wait_for_file(path, timeout_s=REPORT_TIMEOUT_S):
             return True
         time.sleep(0.5)
     return False
+
+
+def read_log(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    return raw.decode("utf-16" if raw[:2] == b"\xff\xfe" else "utf-8", errors="replace")
 
 
 def main():
@@ -68,8 +75,15 @@ def main():
     settings = {"offline": True, "interval_minutes": 5, "timeout_seconds": 30}
     with open(config, "w", encoding="utf-8") as f:
         json.dump(settings, f)
-    code, out = wine.msiexec("/i", windows_path(old_msi))
-    expect(code == 0, "msiexec /i %s exited with %d: %s" % (old_msi, code, out))
+    with tempfile.TemporaryDirectory() as scratch:
+        log = os.path.join(scratch, "install.log")
+        code, out = wine.msiexec("/i", windows_path(old_msi), "/l*v", windows_path(log))
+        expect(code == 0, "msiexec /i %s exited with %d: %s" % (old_msi, code, out))
+        # The data folder's access rules (Wine's icacls only pretends; check_msi.py reads the
+        # command): the deferred action ran and succeeded.
+        text = read_log(log)
+        expect(re.search(r"Action ended [\d:]+: LockDataDir\. Return value 1\.", text),
+               "LockDataDir did not run: %s" % text[-3000:])
     products = wine.installed_products()
     expect(products == {old_code: old_version},
            "after installing %s: products %s" % (old_version, products))
@@ -108,9 +122,7 @@ def main():
         log = os.path.join(scratch, "downgrade.log")
         code, out = wine.msiexec("/i", windows_path(old_msi), "/l*v", windows_path(log))
         expect(code in (1603, 1603 & 0xFF), "the downgrade exited with %d, not 1603" % code)
-        with open(log, "rb") as f:
-            raw = f.read()
-        text = raw.decode("utf-16" if raw[:2] == b"\xff\xfe" else "utf-8", errors="replace")
+        text = read_log(log)
         expect("WIX_DOWNGRADE_DETECTED = %s" % new_code in text,
                "the downgrade did not detect the newer product %s: %s" % (new_code, text[:3000]))
     products = wine.installed_products()
