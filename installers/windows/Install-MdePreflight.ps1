@@ -1,3 +1,5 @@
+#Requires -Version 5.1
+
 <#
 .SYNOPSIS
 Installs, removes or reports on the mde-preflight service without the MSI.
