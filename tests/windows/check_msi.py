@@ -48,14 +48,21 @@ def check_upgrade(msiinfo, msi, expect):
                "the downgrade row does not cover every version above %s: %s" % (version, newer))
         expect(attributes & 0x2 and not attributes & 0x100,
                "a newer version would be removed, not detected: %#x" % attributes)
+    same = rows.get("PREFLIGHT_SAME_OR_NEWER")
+    expect(same is not None and same[0].upper() == UPGRADE_CODE and same[1] == version and
+           same[2] == "" and int(same[4]) == 0x2 | 0x100,
+           "no Upgrade row detects this version or a newer one: %s" % (same,))
     secure = properties.get("SecureCustomProperties", "").split(";")
-    for name in ("WIX_UPGRADE_DETECTED", "WIX_DOWNGRADE_DETECTED"):
+    for name in ("WIX_UPGRADE_DETECTED", "WIX_DOWNGRADE_DETECTED", "PREFLIGHT_SAME_OR_NEWER"):
         # A per-machine install passes only secure properties to its server side.
         expect(name in secure, "%s is not a secure property: %s" % (name, secure))
     conditions = {row[0]: row[1] for row in table(msiinfo, msi, "LaunchCondition")}
     message = conditions.get("NOT WIX_DOWNGRADE_DETECTED", "")
     expect("A newer version of [ProductName] is already installed" in message,
            "no launch condition refuses a downgrade with a message: %s" % conditions)
+    message = conditions.get("Installed OR NOT PREFLIGHT_SAME_OR_NEWER", "")
+    expect("[ProductVersion] or a newer version is already installed" in message,
+           "no launch condition refuses this version again with a message: %s" % conditions)
     sequence = {row[0]: int(row[2]) for row in table(msiinfo, msi, "InstallExecuteSequence")}
     for action in ("FindRelatedProducts", "RemoveExistingProducts", "LaunchConditions"):
         expect(action in sequence, "%s is not in InstallExecuteSequence" % action)

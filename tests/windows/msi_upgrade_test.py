@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Upgrades the MSI in place under Wine, keeping the administrator's configuration.
 
-  msi_upgrade_test.py WINE MSIINFO OLD.msi NEW.msi
+  msi_upgrade_test.py WINE MSIINFO OLD.msi NEW.msi REBUILT.msi
 
-NEW.msi is the same build with a higher ProductVersion (installers/CMakeLists.txt). In order:
+NEW.msi is the same build with a higher ProductVersion, REBUILT.msi the same version with another
+ProductCode (installers/CMakeLists.txt). In order:
   1. An administrator's config.json is in %ProgramData%\\mde-preflight (offline: the checks stay
      off the network), then OLD.msi installs: one product, the service runs and writes its report
      there.
+     REBUILT.msi is refused (it would install beside OLD: two products, one service).
   2. The administrator edits config.json (a report_path of their own).
   3. NEW.msi installs over it: one product is registered, NEW's (OLD's ProductCode is gone), the
      files are in Program Files, the service is registered and running, config.json is byte for
@@ -48,7 +50,8 @@ def read_log(path):
 
 
 def main():
-    wine, msiinfo, old_msi, new_msi = (Wine(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4])
+    wine, msiinfo = Wine(sys.argv[1]), sys.argv[2]
+    old_msi, new_msi, rebuilt_msi = sys.argv[3:6]
     old_code = msi_property(msiinfo, old_msi, "ProductCode")
     new_code = msi_property(msiinfo, new_msi, "ProductCode")
     old_version = msi_property(msiinfo, old_msi, "ProductVersion")
@@ -90,6 +93,12 @@ def main():
     expect(wine.service_state() == "RUNNING", "%s did not start the service" % old_version)
     expect(wait_for_file(os.path.join(data_dir, "report.json")),
            "the %s service wrote no report to %s\\report.json" % (old_version, DATA_DIR))
+
+    # Exit code 1603 as in step 4.
+    code, out = wine.msiexec("/i", windows_path(rebuilt_msi))
+    expect(code in (1603, 1603 & 0xFF), "the same version rebuilt exited with %d, not 1603" % code)
+    products = wine.installed_products()
+    expect(products == {old_code: old_version}, "after the same version again: %s" % products)
 
     # 2. The administrator's edit.
     settings["report_path"] = DATA_DIR + r"\edited-report.json"
