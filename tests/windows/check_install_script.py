@@ -16,6 +16,11 @@ single- and double-quoted strings with $(...) inside, variables, members, bracke
     or in a function only called there; strict mode and stop-on-error are on.
 Then it breaks the script in a few ways and checks that each break is found, so the checks
 themselves can fail.
+
+Not a PowerShell grammar: npm's tree-sitter-powershell (a third-party grammar, not PowerShell's
+own parser) parses the script without an ERROR node and finds the same commands, but it would
+bring Node.js packages into the setup for a check this file already makes, and it knows nothing
+of the agent's commands, the MSI's layout or ShouldProcess.
 """
 
 import re
@@ -24,8 +29,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 # Cmdlets of Windows PowerShell 5.1's own modules (Microsoft.PowerShell.Core, .Management,
-# .Utility, .Security): https://learn.microsoft.com/powershell/module/?view=powershell-5.1
-# (2026-12-03). A cmdlet the script starts to use is added here after checking it is there.
+# .Utility, .Security; their reference: https://learn.microsoft.com/powershell/module/
+# ?view=powershell-5.1). A cmdlet the script starts to use is added here after checking it there.
 KNOWN_CMDLETS = {
     "Add-Content", "ConvertFrom-Json", "ConvertTo-Json", "Copy-Item", "ForEach-Object",
     "Get-Acl", "Get-ChildItem", "Get-Content", "Get-Item", "Get-ItemProperty", "Get-Service",
