@@ -1,6 +1,7 @@
 #include <windows.h>
 
 #include <shellapi.h>  // after windows.h, which it needs
+#include <shlobj.h>
 
 #include "agent/platform_defaults.h"
 #include "platform/windows/win32_util.h"
@@ -8,12 +9,23 @@
 namespace preflight {
 namespace {
 
-// %ProgramData% is set for every process, services included; C:\ProgramData is its default
-// (https://learn.microsoft.com/windows/win32/shell/knownfolderid, FOLDERID_ProgramData).
+// The ProgramData known folder (FOLDERID_ProgramData, CSIDL_COMMON_APPDATA), the folder the MSI
+// puts %ProgramData%\mde-preflight in (its CommonAppDataFolder), so the two cannot disagree. The
+// environment variable is only the fallback: a process can be started with another one (Wine's
+// service control manager gives its services ProgramData=C:\users\Public, while the folder is
+// C:\ProgramData). SHGetFolderPathW wraps SHGetKnownFolderPath since Vista
+// (https://learn.microsoft.com/windows/win32/api/shlobj_core/nf-shlobj_core-shgetfolderpathw).
 std::string DataDirectory(const Environment& env) {
-  auto program_data = env.Get("ProgramData");
-  std::string directory =
-      program_data && !program_data->empty() ? *program_data : "C:\\ProgramData";
+  std::string directory;
+  wchar_t known[MAX_PATH] = {};
+  if (SUCCEEDED(
+          ::SHGetFolderPathW(nullptr, CSIDL_COMMON_APPDATA, nullptr, SHGFP_TYPE_CURRENT, known))) {
+    directory = win32::Narrow(known);
+  }
+  if (directory.empty()) {
+    auto program_data = env.Get("ProgramData");
+    directory = program_data && !program_data->empty() ? *program_data : "C:\\ProgramData";
+  }
   while (!directory.empty() && (directory.back() == '\\' || directory.back() == '/')) {
     directory.pop_back();
   }

@@ -58,9 +58,16 @@ TEST(WindowsPlatformDefaults, FilesLiveUnderProgramData) {
   FakeEnvironment env;
   EXPECT_STREQ(OsFamily(), "windows");
   EXPECT_EQ(DefaultConfigPath(env), "C:\\ProgramData\\mde-preflight\\config.json");
+  EXPECT_EQ(DefaultReportPath(env), "C:\\ProgramData\\mde-preflight\\report.json");
+}
+
+// The folder is the ProgramData known folder, the MSI's CommonAppDataFolder: a process started
+// with another %ProgramData% (Wine's services get C:\users\Public) still finds the MSI's files.
+TEST(WindowsPlatformDefaults, TheKnownFolderWinsOverTheEnvironment) {
+  FakeEnvironment env;
   env.Set("ProgramData", "D:\\Data\\");
-  EXPECT_EQ(DefaultConfigPath(env), "D:\\Data\\mde-preflight\\config.json");
-  EXPECT_EQ(DefaultReportPath(env), "D:\\Data\\mde-preflight\\report.json");
+  EXPECT_EQ(DefaultConfigPath(env), "C:\\ProgramData\\mde-preflight\\config.json");
+  EXPECT_EQ(DefaultReportPath(env), "C:\\ProgramData\\mde-preflight\\report.json");
 }
 
 }  // namespace

@@ -9,30 +9,23 @@ it; `msiexec /x MSI /qn` must stop and remove the service and the files.
 """
 
 import os
-import subprocess
 import sys
 
-SERVICE_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\mde-preflight"
-EXE = r"C:\Program Files\mde-preflight\mde-preflight.exe"
+from msi_wine import EXE, Wine, windows_path
 
 
 def main():
-    wine, msi = sys.argv[1], sys.argv[2]
-    msi_windows = "Z:" + msi.replace("/", "\\")
+    wine, msi = Wine(sys.argv[1]), sys.argv[2]
+    msi_windows = windows_path(msi)
     failures = []
-
-    def run(*args):
-        result = subprocess.run([wine, *args], stdin=subprocess.DEVNULL, capture_output=True,
-                                text=True, errors="replace", timeout=240)
-        return result.returncode, result.stdout.replace("\r", "")
+    run = wine.run
 
     def expect(condition, message):
         if not condition:
             failures.append(message)
 
     def exe_exists():
-        code, out = run("winepath", "-u", EXE)  # where the prefix keeps C:\ on this host
-        return code == 0 and os.path.isfile(out.strip())
+        return os.path.isfile(wine.unix_path(EXE))
 
     # A registration left by an earlier, interrupted run would make this an upgrade.
     run("msiexec", "/x", msi_windows, "/qn")
@@ -40,8 +33,9 @@ def main():
     code, out = run("msiexec", "/i", msi_windows, "/qn")
     expect(code == 0, "msiexec /i exited with %d: %s" % (code, out))
     expect(exe_exists(), "%s is not installed" % EXE)
-    code, registration = run("reg", "query", SERVICE_KEY)
-    expect(code == 0, "the service is not registered: %s" % registration)
+    registration = wine.service_registration()
+    expect(registration is not None, "the service is not registered")
+    registration = registration or ""
     expect(EXE in registration and "service" in registration.split(EXE, 1)[-1],
            "ImagePath does not run the installed exe with 'service': %s" % registration)
     expect("ObjectName    REG_SZ    LocalSystem" in registration, "not LocalSystem")
@@ -51,8 +45,9 @@ def main():
 
     code, out = run("msiexec", "/x", msi_windows, "/qn")
     expect(code == 0, "msiexec /x exited with %d: %s" % (code, out))
-    code, registration = run("reg", "query", SERVICE_KEY)
-    expect(code != 0, "the service is still registered after removal: %s" % registration)
+    registration = wine.service_registration()
+    expect(registration is None,
+           "the service is still registered after removal: %s" % registration)
     expect(not exe_exists(), "%s is still there after removal" % EXE)
 
     for failure in failures:
