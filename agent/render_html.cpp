@@ -38,23 +38,36 @@ std::string HtmlEscape(const std::string& text) {
 namespace {
 
 std::string Dump(const nlohmann::json& value) {
-  return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  return value.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Where the report links to a check: "check-linux.fanotify".
 std::string Anchor(const std::string& id) { return "check-" + HtmlEscape(id); }
 
-// A check's evidence, folded. In a group (`with_title`) the check's own summary comes with it, and
-// the shared cause is left out: the row says it once.
-void RenderEvidence(std::ostringstream& out, const nlohmann::json& check, bool with_title) {
-  nlohmann::json evidence = JsonMember(check, "evidence");
-  if (with_title && evidence.is_object()) evidence.erase("cause");
-  if ((evidence.is_null() || evidence.empty()) && !with_title) return;
-  out << "<details><summary>Evidence";
-  if (with_title) out << " of <code>" << HtmlEscape(JsonText(check, "id")) << "</code>";
-  out << "</summary>";
-  if (with_title) out << "<p>" << HtmlEscape(JsonText(check, "summary")) << "</p>";
-  out << "<pre>" << HtmlEscape(Dump(evidence)) << "</pre></details>";
+// A check's evidence, folded.
+void RenderEvidence(std::ostringstream& out, const nlohmann::json& check) {
+  const nlohmann::json& evidence = JsonMember(check, "evidence");
+  if (evidence.is_null() || evidence.empty()) return;
+  out << "<details><summary>Evidence</summary><pre>" << HtmlEscape(Dump(evidence))
+      << "</pre></details>";
+}
+
+// The checks that share a cause, folded together: each one's own summary and evidence, without
+// the shared cause the row says once.
+void RenderGroupEvidence(std::ostringstream& out, const nlohmann::json& checks,
+                         const CheckGroup& group) {
+  out << "<details><summary>Each check and its evidence</summary>";
+  for (const std::size_t member : group.members) {
+    const nlohmann::json& check = checks[member];
+    nlohmann::json evidence = JsonMember(check, "evidence");
+    if (evidence.is_object()) evidence.erase("cause");
+    out << "<p><code>" << HtmlEscape(JsonText(check, "id"))
+        << "</code>: " << HtmlEscape(JsonText(check, "summary")) << "</p>";
+    if (!evidence.is_null() && !evidence.empty()) {
+      out << "<pre>" << HtmlEscape(Dump(evidence)) << "</pre>";
+    }
+  }
+  out << "</details>";
 }
 
 // One table row for a check or for the checks that share a cause. The row of the entry the
@@ -83,8 +96,10 @@ void RenderRow(std::ostringstream& out, const nlohmann::json& checks, const Chec
   } else {
     out << HtmlEscape(GroupSentence(checks, group));
   }
-  for (const std::size_t member : group.members) {
-    RenderEvidence(out, checks[member], group.cause.has_value());
+  if (group.cause) {
+    RenderGroupEvidence(out, checks, group);
+  } else {
+    RenderEvidence(out, first);
   }
   const std::string remediation = GroupRemediation(checks, group);
   out << "</td><td class=\"todo\">";

@@ -25,13 +25,14 @@ border-left:.5rem solid;border-radius:.3rem;font-size:1.05rem}
 .headline h2{margin:0;font-size:.85rem;text-transform:uppercase;letter-spacing:.06em;color:#555;
 border:0;padding:0}
 .headline .sentence{font-size:1.2rem;font-weight:600;margin:.3rem 0 .5rem}
+.headline .more{margin:.2rem 0 .5rem}
 .headline .fix{background:#f6f8fa;border-radius:.3rem;padding:.5rem .8rem;margin:.4rem 0}
 .headline .from{margin:.4rem 0 0;color:#555;font-size:.9rem}
 .facts{display:flex;flex-wrap:wrap;gap:.3rem 2rem;margin:.5rem 0 0;padding:0}
 .facts div{display:flex;gap:.4rem} .facts dt{color:#555} .facts dd{margin:0;font-weight:600}
 h2{font-size:1.3rem;border-bottom:2px solid #ddd;padding-bottom:.2rem;margin:2rem 0 .6rem}
 h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
-table{border-collapse:collapse;width:100%} caption{text-align:left;position:absolute;left:-9999px}
+table{border-collapse:collapse;width:100%;table-layout:fixed} table.holders{table-layout:auto} caption{text-align:left;position:absolute;left:-9999px}
 th,td{text-align:left;vertical-align:top;padding:.45rem .6rem;border-bottom:1px solid #ddd}
 thead th{background:#f4f4f4;font-size:.85rem} .c-status{width:8rem} .c-check{width:17rem}
 .c-todo{width:30%} .title{color:#555;font-size:.85rem} td.todo{font-size:.9rem}
@@ -47,10 +48,13 @@ padding:.5rem;margin:.3rem 0}
 .json{margin-top:2.5rem}
 @media print{
 body{font-size:10pt} .page{max-width:none;padding:0}
-.verdict,.s,thead th,details pre,.headline .fix{background:none!important}
+.verdict,.s,thead th,details pre,.headline .more{margin:.2rem 0 .5rem}
+.headline .fix{background:none!important}
 .verdict{border:2px solid} .s{border:1px solid;padding:0 .2rem}
 .r-fail td:first-child,.r-warn td:first-child{box-shadow:none}
-section.sec{break-before:page} tr,.headline{break-inside:avoid}
+section.sec~section.sec{break-before:page} h2,h3,thead{break-after:avoid}
+.headline{break-inside:avoid} .c-status{width:6rem} .c-check{width:10rem} .c-todo{width:28%}
+details pre{font-size:7pt;padding:0}
 details::details-content{content-visibility:visible;display:block}
 summary{color:inherit} a{color:inherit;text-decoration:none} .json{display:none}
 }
@@ -165,8 +169,10 @@ void RenderTop(std::ostringstream& out, const nlohmann::json& report,
       << "</span></div>\n";
   out << "<section class=\"headline " << HeadlineClass(headline.kind)
       << "\" id=\"headline\" aria-labelledby=\"headline-lead\"><h2 id=\"headline-lead\">"
-      << E(headline.lead.empty() ? std::string("Nothing to do") : headline.lead)
-      << "</h2><p class=\"sentence\">" << E(headline.sentence) << "</p>";
+      << E(headline.lead.empty() ? std::string("Nothing to do") : headline.lead) << "</h2>";
+  const auto [first, rest] = SplitFirstSentence(headline.sentence);
+  out << "<p class=\"sentence\">" << E(first) << "</p>";
+  if (!rest.empty()) out << "<p class=\"more\">" << E(rest) << "</p>";
   if (!headline.remediation.empty()) {
     out << "<p class=\"fix\"><strong>What to do:</strong> " << E(headline.remediation) << "</p>";
   }
@@ -179,6 +185,15 @@ void RenderTop(std::ostringstream& out, const nlohmann::json& report,
           << "</code></a>";
     }
     if (members.size() == 1) out << ": " << E(JsonText(checks[members[0]], "title"));
+    out << "</p>";
+  }
+  const std::vector<std::string> others = OtherFailures(checks, groups, headline);
+  if (!others.empty()) {
+    out << "<p class=\"from\">Also failed: ";
+    for (std::size_t i = 0; i < others.size(); ++i) {
+      out << (i == 0 ? "" : ", ") << "<a href=\"#check-" << E(others[i]) << "\"><code>"
+          << E(others[i]) << "</code></a>";
+    }
     out << "</p>";
   }
   out << "</section>\n";

@@ -147,7 +147,7 @@ int CountFailed(const nlohmann::json& checks) {
 
 // The verdict, the one sentence that matters with what to do, and the facts behind the verdict.
 void RenderTop(std::ostringstream& out, const Palette& p, const nlohmann::json& report,
-               const Headline& headline) {
+               const std::vector<CheckGroup>& groups, const Headline& headline) {
   const std::string verdict = Str(report, "verdict");
   const nlohmann::json checks = ChecksOf(report);
   const char* verdict_colour = verdict == "blocked" || verdict == "unhealthy" ? "1;31" : "1;32";
@@ -161,6 +161,11 @@ void RenderTop(std::ostringstream& out, const Palette& p, const nlohmann::json& 
       out << "  " << line << "\n";
     }
   }
+  std::string others;
+  for (const std::string& id : OtherFailures(checks, groups, headline)) {
+    others += (others.empty() ? "Also failed: " : ", ") + id;
+  }
+  for (const auto& line : Wrap(others, kWidth)) out << line << "\n";
   out << "MDE: " << MdeDescription(JsonMember(report, "mde"))
       << " | Environment: " << Str(JsonMember(report, "environment"), "kind") << "\n";
   const nlohmann::json& counts = JsonMember(report, "counts");
@@ -178,7 +183,7 @@ std::string RenderText(const nlohmann::json& report, bool color) {
   const nlohmann::json checks = ChecksOf(report);
   const std::vector<CheckGroup> groups = GroupChecks(checks);
   const Headline headline = ChooseHeadline(report, groups);
-  RenderTop(out, p, report, headline);
+  RenderTop(out, p, report, groups, headline);
   for (const ReportSection& section : ReportSections()) {
     const std::vector<std::size_t> in_section = GroupsInSection(checks, groups, section.key);
     if (in_section.empty()) continue;

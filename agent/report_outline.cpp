@@ -132,6 +132,32 @@ std::vector<std::size_t> GroupsInSection(const nlohmann::json& checks,
   return out;
 }
 
+std::vector<std::string> OtherFailures(const nlohmann::json& checks,
+                                       const std::vector<CheckGroup>& groups,
+                                       const Headline& headline) {
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    if (headline.group == i || GroupStatus(checks, groups[i]) != "fail") continue;
+    for (const std::size_t member : groups[i].members) {
+      ids.push_back(JsonText(checks[member], "id"));
+    }
+  }
+  return ids;
+}
+
+std::pair<std::string, std::string> SplitFirstSentence(const std::string& text) {
+  int depth = 0;
+  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '(') ++depth;
+    if (c == ')' && depth > 0) --depth;
+    if (c == '.' && depth == 0 && text[i + 1] == ' ' && text[i + 2] >= 'A' && text[i + 2] <= 'Z') {
+      return {text.substr(0, i + 1), text.substr(i + 2)};
+    }
+  }
+  return {text, ""};
+}
+
 std::string VerdictSentence(const std::string& verdict, int failed) {
   const std::string failures =
       std::to_string(failed) + (failed == 1 ? " check failed" : " checks failed");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,16 @@ struct Headline {
 //      host, MDE, cloud and network checks (kHeadlinePriority in report_outline.cpp);
 //   3. report order.
 Headline ChooseHeadline(const nlohmann::json& report, const std::vector<CheckGroup>& groups);
+
+// The ids of the failed checks the headline does not name, in the order GroupChecks lists them:
+// what else to fix.
+std::vector<std::string> OtherFailures(const nlohmann::json& checks,
+                                       const std::vector<CheckGroup>& groups,
+                                       const Headline& headline);
+
+// A summary's first sentence and the rest ("" when it is one sentence): a sentence ends at ". "
+// before a capital letter, outside parentheses, so neither "e.g. by" nor "(see a. It)" ends one.
+std::pair<std::string, std::string> SplitFirstSentence(const std::string& text);
 
 // "MDE is not onboarded and 2 checks failed." from the verdict and the number of failures.
 std::string VerdictSentence(const std::string& verdict, int failed);

@@ -20,8 +20,10 @@ jobs=${JOBS:-2}
 build_packages=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3-dev libspdlog-dev
                 libcurl4-openssl-dev zlib1g-dev libgtest-dev libgmock-dev ccache)
 # Tests: the JSON Schema validator and the Azure emulator run on Debian's python3; unshare and
-# mount (util-linux) build the private mount namespace of the fanotify tests.
-test_packages=(python3 python3-jsonschema util-linux clang-format clang-tidy strace)
+# mount (util-linux) build the private mount namespace of the fanotify tests; the HTML report test
+# renders the page in headless chromium and reads its PDF with pdftotext (poppler-utils).
+test_packages=(python3 python3-jsonschema util-linux clang-format clang-tidy strace chromium
+               poppler-utils)
 
 log() { printf '\n== %s\n' "$*"; }
 

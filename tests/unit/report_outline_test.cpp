@@ -34,6 +34,28 @@ TEST(SectionOf, ByIdPrefixWithOtherForTheRest) {
   EXPECT_EQ(keys, (std::vector<std::string_view>{"host", "mde", "cloud", "network", "other"}));
 }
 
+TEST(SplitFirstSentence, AtAFullStopBeforeACapitalOutsideParentheses) {
+  const struct {
+    const char* text;
+    const char* first;
+    const char* rest;
+  } cases[] = {
+      {"One. Two three.", "One.", "Two three."},
+      {"One sentence only.", "One sentence only.", ""},
+      {"Denied (e.g. by a module). Next.", "Denied (e.g. by a module).", "Next."},
+      {"Held by x (see a. It is). Then.", "Held by x (see a. It is).", "Then."},
+      {"pid 11875. The scan was partial.", "pid 11875.", "The scan was partial."},
+      {"Version 1.2. 3 more.", "Version 1.2. 3 more.", ""},
+      {"", "", ""},
+      {"Ends with a stop. ", "Ends with a stop. ", ""},
+  };
+  for (const auto& c : cases) {
+    const auto [first, rest] = SplitFirstSentence(c.text);
+    EXPECT_EQ(first, c.first) << c.text;
+    EXPECT_EQ(rest, c.rest) << c.text;
+  }
+}
+
 struct CheckSpec {
   const char* id;
   const char* status;
@@ -159,6 +181,20 @@ TEST(ChooseHeadline, FailBeatsWarnAndBlockingChecksBeatTheRest) {
     EXPECT_EQ(headline.remediation, c.remediation) << c.name;
     EXPECT_EQ(headline.group.has_value(), c.kind != Kind::kClear) << c.name;
   }
+}
+
+TEST(OtherFailures, TheFailedChecksTheHeadlineDoesNotName) {
+  const nlohmann::json report =
+      ReportOf("blocked", {{"azure.plan", "fail", "azure.no_identity"},
+                           {"linux.kernel", "fail"},
+                           {"azure.integration", "fail", "azure.no_identity"},
+                           {"linux.os", "fail"},
+                           {"linux.mounts", "warn"}});
+  const auto groups = GroupChecks(report["checks"]);
+  const Headline headline = ChooseHeadline(report, groups);
+  EXPECT_EQ(headline.sentence, "summary of linux.os");
+  EXPECT_EQ(OtherFailures(report["checks"], groups, headline),
+            (std::vector<std::string>{"azure.plan", "azure.integration", "linux.kernel"}));
 }
 
 TEST(ChooseHeadline, AnIgnoredFailureIsAWarning) {
