@@ -68,7 +68,9 @@ std::string Label(const std::string& status) {
 }
 
 // "  WARN  azure.plan               summary..." with the summary and the remediation wrapped under
-// the summary column. The check the report opens with is one line: its status and id.
+// the summary column. The check the report opens with is one line: its status and id. A pass
+// says what was verified (its title), so the terminal shows problems at length and passes in a
+// line each; the JSON and HTML reports keep every summary.
 void RenderCheck(std::ostringstream& out, const Palette& p, const CheckGroup& group,
                  const nlohmann::json& checks, bool is_headline) {
   const nlohmann::json& check = checks[group.members.front()];
@@ -82,8 +84,10 @@ void RenderCheck(std::ostringstream& out, const Palette& p, const CheckGroup& gr
   if (id.size() < kIdColumn) id.resize(kIdColumn, ' ');
   // An id longer than its column pushes the first line right: that line holds fewer words.
   const std::size_t overflow = std::min(id.size() - kIdColumn, kWidth - indent.size() - kMinLine);
+  const std::string title = Str(check, "title");
   std::vector<std::string> lines =
-      Wrap(GroupSentence(checks, group), kWidth - indent.size() - overflow);
+      Wrap(status == "pass" && !title.empty() ? title : GroupSentence(checks, group),
+           kWidth - indent.size() - overflow);
   if (overflow > 0 && lines.size() > 1) {
     std::string rest;
     for (std::size_t i = 1; i < lines.size(); ++i) rest += (i == 1 ? "" : " ") + lines[i];
@@ -166,12 +170,14 @@ void RenderTop(std::ostringstream& out, const Palette& p, const nlohmann::json& 
     others += (others.empty() ? "Also failed: " : ", ") + id;
   }
   for (const auto& line : Wrap(others, kWidth)) out << line << "\n";
-  out << "MDE: " << MdeDescription(JsonMember(report, "mde"))
-      << " | Environment: " << Str(JsonMember(report, "environment"), "kind") << "\n";
   const nlohmann::json& counts = JsonMember(report, "counts");
-  out << "Checks: " << JsonCount(counts, "pass") << " pass, " << JsonCount(counts, "warn")
-      << " warn, " << JsonCount(counts, "fail") << " fail, " << JsonCount(counts, "skip")
-      << " skip (" << JsonCount(report, "duration_ms") << " ms)\n";
+  const std::string facts = "MDE: " + MdeDescription(JsonMember(report, "mde")) +
+                            " | Environment: " + Str(JsonMember(report, "environment"), "kind") +
+                            " | Checks: " + JsonCount(counts, "pass") + " pass, " +
+                            JsonCount(counts, "warn") + " warn, " + JsonCount(counts, "fail") +
+                            " fail, " + JsonCount(counts, "skip") + " skip (" +
+                            JsonCount(report, "duration_ms") + " ms)";
+  for (const auto& line : Wrap(facts, kWidth)) out << line << "\n";
 }
 
 }  // namespace

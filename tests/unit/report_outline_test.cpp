@@ -255,6 +255,12 @@ TEST(RenderText, OpensWithTheVerdictAndTheReasonThenSectionsInOrder) {
   EXPECT_EQ(Count(text, "fix linux.fanotify"), 1U) << text;
   EXPECT_EQ(Count(text, "2 cloud checks share azure.no_identity."), 1U) << text;
   EXPECT_EQ(text.find("\nNetwork\n"), std::string::npos) << "an empty section is left out";
+  // A pass is one line saying what was verified; problems are said at length.
+  EXPECT_NE(text.find("  PASS  linux.os                 title of linux.os\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("summary of linux.os"), std::string::npos) << text;
+  EXPECT_NE(text.find("WARN  vendor.extra             summary of vendor.extra"), std::string::npos)
+      << text;
 }
 
 // The page without its copy of the JSON report, which repeats every check by design.
