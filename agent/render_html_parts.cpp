@@ -64,6 +64,11 @@ namespace {
 
 std::string E(const std::string& text) { return HtmlEscape(text); }
 
+// A symbol beside the words that say the same, hidden from screen readers.
+std::string Icon(const char* entity) {
+  return std::string("<span aria-hidden=\"true\">") + entity + "</span> ";
+}
+
 std::string Cell(const nlohmann::json& value) {
   if (value.is_string()) return E(value.get<std::string>());
   if (value.is_number() || value.is_boolean()) return E(value.dump());
@@ -71,10 +76,10 @@ std::string Cell(const nlohmann::json& value) {
 }
 
 std::string VerdictWord(const std::string& verdict) {
-  if (verdict == "blocked") return "&#10006; Blocked";
-  if (verdict == "unhealthy") return "&#10006; Unhealthy";
-  if (verdict == "ready") return "&#10004; Ready";
-  if (verdict == "onboarded") return "&#10004; Onboarded";
+  if (verdict == "blocked") return Icon("&#10006;") + "Blocked";
+  if (verdict == "unhealthy") return Icon("&#10006;") + "Unhealthy";
+  if (verdict == "ready") return Icon("&#10004;") + "Ready";
+  if (verdict == "onboarded") return Icon("&#10004;") + "Onboarded";
   return E(verdict.empty() ? std::string("unknown") : verdict);
 }
 
@@ -129,7 +134,7 @@ std::string Watches(const nlohmann::json& user) {
 std::string HolderClassification(const nlohmann::json& user) {
   const std::string c = JsonText(user, "classification");
   std::string words = E(c);
-  if (c == "conflict") words = "&#10006; Conflict: can block file access";
+  if (c == "conflict") words = Icon("&#10006;") + "Conflict: can block file access";
   if (c == "allowed") words = "Allowed with conditions (fapolicyd)";
   if (c == "mde") words = "Defender for Endpoint";
   if (c == "notify") words = "Notification only: cannot block";
@@ -142,10 +147,10 @@ std::string HolderClassification(const nlohmann::json& user) {
 
 std::string StatusBadge(const std::string& status, bool ignored) {
   std::string words = E(status);
-  if (status == "pass") words = "&#10004; Pass";
-  if (status == "warn") words = "&#9888; Warning";
-  if (status == "fail") words = "&#10006; Fail";
-  if (status == "skip") words = "&#8211; Skipped";
+  if (status == "pass") words = Icon("&#10004;") + "Pass";
+  if (status == "warn") words = Icon("&#9888;") + "Warning";
+  if (status == "fail") words = Icon("&#10006;") + "Fail";
+  if (status == "skip") words = Icon("&#8211;") + "Skipped";
   return "<span class=\"s s-" + E(status) + "\">" + words + "</span>" +
          (ignored ? "<div class=\"title\">failure ignored by --ignore</div>" : "");
 }
@@ -235,7 +240,7 @@ void RenderMinifilterTable(std::ostringstream& out, const nlohmann::json& report
     if (!filter.is_object()) continue;
     const std::string c = JsonText(filter, "classification");
     std::string words = E(c);
-    if (c == "conflict") words = "&#10006; Conflict: another anti-virus filter";
+    if (c == "conflict") words = Icon("&#10006;") + "Conflict: another anti-virus filter";
     if (c == "mde") words = "Defender";
     if (c == "notify") words = "Activity monitor: does not conflict";
     if (c == "allowed") words = "Compatible";
