@@ -41,7 +41,7 @@ thead th{background:#f4f4f4;font-size:.85rem} .c-status{width:8rem} .c-check{wid
 .s-fail{background:#ffebe9;color:#a40e26} .s-skip{background:#eee;color:#444}
 .r-fail td:first-child{box-shadow:inset 4px 0 #b3261e}
 .r-warn td:first-child{box-shadow:inset 4px 0 #bf8700}
-ul.ids{margin:0;padding-left:1.1rem} code{font-size:.85rem}
+ul.ids{margin:0;padding-left:1.1rem} code{font-size:.85rem;overflow-wrap:anywhere}
 details{margin-top:.3rem} summary{cursor:pointer;color:#0550ae;font-size:.85rem}
 details pre{white-space:pre-wrap;word-break:break-word;font-size:.78rem;background:#f6f8fa;
 padding:.5rem;margin:.3rem 0}

@@ -64,11 +64,10 @@ std::string GroupStatus(const nlohmann::json& checks, const CheckGroup& group) {
   return JsonText(checks[group.members.front()], "status");
 }
 
-Headline ClearHeadline(const std::string& verdict) {
+// The verdict's sentence already says whether anything blocks onboarding; this does not repeat it.
+Headline ClearHeadline() {
   Headline headline;
-  headline.sentence = verdict == "onboarded"
-                          ? "Defender for Endpoint is onboarded and no check found a problem."
-                          : "Nothing blocks onboarding: no check found a problem.";
+  headline.sentence = "No check found a problem.";
   return headline;
 }
 
@@ -215,7 +214,7 @@ Headline ChooseHeadline(const nlohmann::json& report, const std::vector<CheckGro
       best_key = key;
     }
   }
-  if (!best) return ClearHeadline(verdict);
+  if (!best) return ClearHeadline();
   Headline headline;
   headline.group = best;
   if (best_key.first == 0) {
@@ -223,8 +222,7 @@ Headline ChooseHeadline(const nlohmann::json& report, const std::vector<CheckGro
     headline.lead = verdict == "unhealthy" ? "What is unhealthy" : "What blocks onboarding";
   } else {
     headline.kind = Headline::Kind::kWarning;
-    headline.lead = "Nothing blocks onboarding, but";
-    if (verdict == "onboarded") headline.lead = "Healthy, but";
+    headline.lead = "Worth a look";
   }
   headline.sentence = GroupSentence(checks, groups[*best]);
   headline.remediation = GroupRemediation(checks, groups[*best]);

@@ -96,19 +96,19 @@ TEST(ChooseHeadline, FailBeatsWarnAndBlockingChecksBeatTheRest) {
        "ready",
        {{"linux.os", "pass"}, {"azure.plan", "skip"}},
        Kind::kClear,
-       "Nothing blocks onboarding: no check found a problem.",
+       "No check found a problem.",
        ""},
       {"onboarded and clean",
        "onboarded",
        {{"mde.install", "pass"}},
        Kind::kClear,
-       "Defender for Endpoint is onboarded and no check found a problem.",
+       "No check found a problem.",
        ""},
       {"no checks at all",
        "ready",
        {},
        Kind::kClear,
-       "Nothing blocks onboarding: no check found a problem.",
+       "No check found a problem.",
        ""},
       {"a warning alone",
        "ready",
@@ -170,7 +170,7 @@ TEST(ChooseHeadline, FailBeatsWarnAndBlockingChecksBeatTheRest) {
        "ready",
        {{"azure.plan", "skip", "azure.outside_azure"}},
        Kind::kClear,
-       "Nothing blocks onboarding: no check found a problem.",
+       "No check found a problem.",
        ""},
   };
   for (const auto& c : cases) {
@@ -212,8 +212,8 @@ TEST(ChooseHeadline, LeadSaysWhatKindOfProblemItIs) {
   };
   EXPECT_EQ(lead("blocked", "fail"), "What blocks onboarding");
   EXPECT_EQ(lead("unhealthy", "fail"), "What is unhealthy");
-  EXPECT_EQ(lead("ready", "warn"), "Nothing blocks onboarding, but");
-  EXPECT_EQ(lead("onboarded", "warn"), "Healthy, but");
+  EXPECT_EQ(lead("ready", "warn"), "Worth a look");
+  EXPECT_EQ(lead("onboarded", "warn"), "Worth a look");
   EXPECT_EQ(lead("ready", "pass"), "");
 }
 
