@@ -92,7 +92,7 @@ void RenderRow(std::ostringstream& out, const nlohmann::json& checks, const Chec
   }
   out << "</td><td>";
   if (is_headline) {
-    out << "<a href=\"#headline\">The reason at the top of this report.</a>";
+    out << "<a href=\"#headline\">Said at the top of this report.</a>";
   } else {
     out << HtmlEscape(GroupSentence(checks, group));
   }
