@@ -174,7 +174,8 @@ void RenderTop(std::ostringstream& out, const nlohmann::json& report,
       << "</span></div>\n";
   out << "<section class=\"headline " << HeadlineClass(headline.kind)
       << "\" id=\"headline\" aria-labelledby=\"headline-lead\"><h2 id=\"headline-lead\">"
-      << E(headline.lead.empty() ? std::string("Nothing to do") : headline.lead) << "</h2>";
+      << E(headline.lead.empty() ? std::string("Nothing to do") : headline.lead)
+      << (headline.note.empty() ? "" : " " + E(headline.note)) << "</h2>";
   const auto [first, rest] = SplitFirstSentence(headline.sentence);
   out << "<p class=\"sentence\">" << E(first) << "</p>";
   if (!rest.empty()) out << "<p class=\"more\">" << E(rest) << "</p>";

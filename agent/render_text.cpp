@@ -97,6 +97,9 @@ void RenderCheck(std::ostringstream& out, const Palette& p, const CheckGroup& gr
   out << "  " << p.Paint(Label(status), StatusColour(status)) << "  " << id << " "
       << (lines.empty() ? "" : lines[0]) << "\n";
   for (std::size_t i = 1; i < lines.size(); ++i) out << indent << lines[i] << "\n";
+  if (const std::string note = IgnoredNote(checks, group); !note.empty()) {
+    out << indent << note << "\n";
+  }
   const std::string remediation = GroupRemediation(checks, group);
   if (!remediation.empty()) {
     for (const auto& line : Wrap("-> " + remediation, kWidth - indent.size())) {
@@ -123,6 +126,9 @@ void RenderGroup(std::ostringstream& out, const Palette& p, const nlohmann::json
   out << "  " << p.Paint(Label(status), StatusColour(status)) << "  " << lines[0] << "\n";
   for (std::size_t i = 1; i < lines.size(); ++i) out << indent << lines[i] << "\n";
   if (is_headline) return;
+  if (const std::string note = IgnoredNote(checks, group); !note.empty()) {
+    out << indent << note << "\n";
+  }
   for (const auto& line : Wrap(ids, width)) out << indent << line << "\n";
   const std::string remediation = GroupRemediation(checks, group);
   if (!remediation.empty()) {
@@ -158,7 +164,9 @@ void RenderTop(std::ostringstream& out, const Palette& p, const nlohmann::json& 
   out << p.Paint("Verdict: " + Upper(verdict), verdict_colour) << " - "
       << VerdictSentence(verdict, CountFailed(checks)) << "\n";
   std::string sentence = headline.sentence;
-  if (!headline.lead.empty()) sentence = headline.lead + ": " + sentence;
+  if (!headline.lead.empty()) {
+    sentence = headline.lead + (headline.note.empty() ? "" : " " + headline.note) + ": " + sentence;
+  }
   for (const auto& line : Wrap(sentence, kWidth)) out << p.Paint(line, "1") << "\n";
   if (!headline.remediation.empty()) {
     for (const auto& line : Wrap("-> " + headline.remediation, kWidth - 2)) {

@@ -182,12 +182,14 @@ std::string MdeDescription(const nlohmann::json& mde) {
 
 std::string GroupSentence(const nlohmann::json& checks, const CheckGroup& group) {
   const nlohmann::json& first = checks[group.members.front()];
-  const bool ignored = JsonFlag(first, "ignored");
-  if (!group.cause) {
-    return JsonText(first, "summary") + (ignored ? " (failure ignored by --ignore)" : "");
-  }
+  if (!group.cause) return JsonText(first, "summary");
   return std::to_string(group.members.size()) + " " + group.cause->group + " " +
-         group.cause->summary + (ignored ? " (failures ignored by --ignore)" : "");
+         group.cause->summary;
+}
+
+std::string IgnoredNote(const nlohmann::json& checks, const CheckGroup& group) {
+  if (!JsonFlag(checks[group.members.front()], "ignored")) return {};
+  return group.cause ? "(failures ignored by --ignore)" : "(failure ignored by --ignore)";
 }
 
 std::string GroupRemediation(const nlohmann::json& checks, const CheckGroup& group) {
@@ -225,6 +227,7 @@ Headline ChooseHeadline(const nlohmann::json& report, const std::vector<CheckGro
     headline.lead = "Worth a look";
   }
   headline.sentence = GroupSentence(checks, groups[*best]);
+  headline.note = IgnoredNote(checks, groups[*best]);
   headline.remediation = GroupRemediation(checks, groups[*best]);
   return headline;
 }

@@ -45,6 +45,7 @@ struct Headline {
   std::string lead;                  // "What blocks onboarding"
   std::string sentence;              // the check's summary, or a shared cause said once
   std::string remediation;           // empty when there is nothing to do
+  std::string note;                  // IgnoredNote of the entry
 };
 
 // Picks the entry the report opens with. Priority, most important first:
@@ -76,6 +77,8 @@ std::string MdeDescription(const nlohmann::json& mde);
 // several checks share; and what to do about it (empty for a pass).
 std::string GroupSentence(const nlohmann::json& checks, const CheckGroup& group);
 std::string GroupRemediation(const nlohmann::json& checks, const CheckGroup& group);
+// "(failure ignored by --ignore)" when --ignore turned the entry's failure into a warning, else "".
+std::string IgnoredNote(const nlohmann::json& checks, const CheckGroup& group);
 
 // The report's checks, each an object (anything else in the array becomes {}), so that renderers
 // can read them without checking types; an empty array when the report has none.

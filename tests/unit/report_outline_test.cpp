@@ -200,9 +200,21 @@ TEST(OtherFailures, TheFailedChecksTheHeadlineDoesNotName) {
 TEST(ChooseHeadline, AnIgnoredFailureIsAWarning) {
   nlohmann::json report = ReportOf("ready", {{"linux.fanotify", "warn"}, {"azure.plan", "warn"}});
   report["checks"][1]["ignored"] = true;
-  const Headline headline = ChooseHeadline(report, GroupChecks(report["checks"]));
+  Headline headline = ChooseHeadline(report, GroupChecks(report["checks"]));
   EXPECT_EQ(headline.kind, Headline::Kind::kWarning);
   EXPECT_EQ(headline.sentence, "summary of linux.fanotify");
+  EXPECT_EQ(headline.note, "");
+
+  // The note goes with the headline when it names the ignored check, and stays on one line.
+  report["checks"][0]["ignored"] = true;
+  report["checks"][0]["summary"] = std::string(300, 'x').replace(95, 1, " ");
+  headline = ChooseHeadline(report, GroupChecks(report["checks"]));
+  EXPECT_EQ(headline.note, "(failure ignored by --ignore)");
+  EXPECT_NE(RenderText(report, false).find("Worth a look (failure ignored by --ignore):"),
+            std::string::npos)
+      << RenderText(report, false);
+  EXPECT_NE(RenderHtml(report).find("Worth a look (failure ignored by --ignore)</h2>"),
+            std::string::npos);
 }
 
 TEST(ChooseHeadline, LeadSaysWhatKindOfProblemItIs) {
