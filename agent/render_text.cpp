@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "agent/report.h"
+#include "agent/report_outline.h"
 
 namespace preflight {
 namespace {
@@ -16,6 +17,8 @@ constexpr std::size_t kIdColumn = 24;
 constexpr std::size_t kGroupColumn = 8;
 // The fewest characters a first line keeps however long the id before it.
 constexpr std::size_t kMinLine = 20;
+// What the entry the report opens with says in its section instead of repeating itself.
+constexpr char kSaidAbove[] = " (see the top of the report)";
 
 std::string Str(const nlohmann::json& j, const char* key) {
   if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return {};
@@ -54,29 +57,6 @@ const char* StatusColour(const std::string& status) {
   return "2";
 }
 
-std::string VerdictSentence(const std::string& verdict, int failed) {
-  const std::string failures =
-      std::to_string(failed) + (failed == 1 ? " check failed" : " checks failed");
-  if (verdict == "onboarded") return "MDE is onboarded and nothing failed.";
-  if (verdict == "unhealthy") return "MDE is onboarded but " + failures + ".";
-  if (verdict == "ready") return "MDE is not onboarded and nothing blocks onboarding.";
-  return "MDE is not onboarded and " + failures + ".";
-}
-
-std::string MdeLine(const nlohmann::json& mde) {
-  const auto flag = [&](const char* key) -> int {
-    if (!mde.is_object() || !mde.contains(key) || !mde[key].is_boolean()) return -1;
-    return mde[key].get<bool>() ? 1 : 0;
-  };
-  if (flag("installed") == 0) return "not installed";
-  if (flag("installed") == -1) return "unknown";
-  std::string line = "installed";
-  if (const std::string version = Str(mde, "version"); !version.empty()) line += " " + version;
-  line += flag("onboarded") == 1 ? ", onboarded" : flag("onboarded") == 0 ? ", not onboarded" : "";
-  line += flag("healthy") == 1 ? ", healthy" : flag("healthy") == 0 ? ", unhealthy" : "";
-  return line;
-}
-
 std::string Upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return text;
@@ -88,17 +68,26 @@ std::string Label(const std::string& status) {
 }
 
 // "  WARN  azure.plan               summary..." with the summary and the remediation wrapped under
-// the summary column.
-void RenderCheck(std::ostringstream& out, const Palette& p, const nlohmann::json& check) {
+// the summary column. The check the report opens with is one line: its status and id. A pass
+// says what was verified (its title), so the terminal shows problems at length and passes in a
+// line each; the JSON and HTML reports keep every summary.
+void RenderCheck(std::ostringstream& out, const Palette& p, const CheckGroup& group,
+                 const nlohmann::json& checks, bool is_headline) {
+  const nlohmann::json& check = checks[group.members.front()];
   const std::string status = Str(check, "status");
   const std::string indent(kIdColumn + 9, ' ');
   std::string id = Str(check, "id");
+  if (is_headline) {
+    out << "  " << p.Paint(Label(status), StatusColour(status)) << "  " << id << kSaidAbove << "\n";
+    return;
+  }
   if (id.size() < kIdColumn) id.resize(kIdColumn, ' ');
-  std::string summary = Str(check, "summary");
-  if (check.value("ignored", false)) summary += " (failure ignored by --ignore)";
   // An id longer than its column pushes the first line right: that line holds fewer words.
   const std::size_t overflow = std::min(id.size() - kIdColumn, kWidth - indent.size() - kMinLine);
-  std::vector<std::string> lines = Wrap(summary, kWidth - indent.size() - overflow);
+  const std::string title = Str(check, "title");
+  std::vector<std::string> lines =
+      Wrap(status == "pass" && !title.empty() ? title : GroupSentence(checks, group),
+           kWidth - indent.size() - overflow);
   if (overflow > 0 && lines.size() > 1) {
     std::string rest;
     for (std::size_t i = 1; i < lines.size(); ++i) rest += (i == 1 ? "" : " ") + lines[i];
@@ -108,8 +97,11 @@ void RenderCheck(std::ostringstream& out, const Palette& p, const nlohmann::json
   out << "  " << p.Paint(Label(status), StatusColour(status)) << "  " << id << " "
       << (lines.empty() ? "" : lines[0]) << "\n";
   for (std::size_t i = 1; i < lines.size(); ++i) out << indent << lines[i] << "\n";
-  const std::string remediation = Str(check, "remediation");
-  if (!remediation.empty() && status != "pass") {
+  if (const std::string note = IgnoredNote(checks, group); !note.empty()) {
+    out << indent << note << "\n";
+  }
+  const std::string remediation = GroupRemediation(checks, group);
+  if (!remediation.empty()) {
     for (const auto& line : Wrap("-> " + remediation, kWidth - indent.size())) {
       out << indent << p.Paint(line, "2") << "\n";
     }
@@ -117,36 +109,39 @@ void RenderCheck(std::ostringstream& out, const Palette& p, const nlohmann::json
 }
 
 // Checks that share one cause: "  WARN  4 cloud checks could not run: <cause>", their ids, and
-// the remediation once, all wrapped under the id column.
+// the remediation once, all wrapped under the id column. The group the report opens with shows its
+// ids only.
 void RenderGroup(std::ostringstream& out, const Palette& p, const nlohmann::json& checks,
-                 const CheckGroup& group) {
-  const nlohmann::json& first = checks[group.members.front()];
-  const std::string status = Str(first, "status");
+                 const CheckGroup& group, bool is_headline) {
+  const std::string status = Str(checks[group.members.front()], "status");
   const std::string indent(kGroupColumn, ' ');
   const std::size_t width = kWidth - indent.size();
-  std::string headline =
-      std::to_string(group.members.size()) + " " + group.cause->group + " " + group.cause->summary;
-  if (first.value("ignored", false)) headline += " (failures ignored by --ignore)";
-  const auto lines = Wrap(headline, width);
-  out << "  " << p.Paint(Label(status), StatusColour(status)) << "  " << lines[0] << "\n";
-  for (std::size_t i = 1; i < lines.size(); ++i) out << indent << lines[i] << "\n";
   std::string ids;
   for (const std::size_t member : group.members) {
     ids += (ids.empty() ? "" : ", ") + Str(checks[member], "id");
   }
+  if (is_headline) ids += kSaidAbove;
+  const std::string headline = is_headline ? ids : GroupSentence(checks, group);
+  const auto lines = Wrap(headline, width);
+  out << "  " << p.Paint(Label(status), StatusColour(status)) << "  " << lines[0] << "\n";
+  for (std::size_t i = 1; i < lines.size(); ++i) out << indent << lines[i] << "\n";
+  if (is_headline) return;
+  if (const std::string note = IgnoredNote(checks, group); !note.empty()) {
+    out << indent << note << "\n";
+  }
   for (const auto& line : Wrap(ids, width)) out << indent << line << "\n";
-  if (!group.cause->remediation.empty() && status != "pass") {
-    for (const auto& line : Wrap("-> " + group.cause->remediation, width)) {
+  const std::string remediation = GroupRemediation(checks, group);
+  if (!remediation.empty()) {
+    for (const auto& line : Wrap("-> " + remediation, width)) {
       out << indent << p.Paint(line, "2") << "\n";
     }
   }
 }
 
 std::string Title(const nlohmann::json& report) {
-  const nlohmann::json host = report.value("host", nlohmann::json::object());
-  const nlohmann::json os = host.value("os", nlohmann::json::object());
-  std::string title =
-      "mde-preflight " + Str(report.value("agent", nlohmann::json::object()), "version");
+  const nlohmann::json host = JsonMember(report, "host");
+  const nlohmann::json os = JsonMember(host, "os");
+  std::string title = "mde-preflight " + Str(JsonMember(report, "agent"), "version");
   for (const std::string& part :
        {Str(host, "hostname"), Str(os, "pretty_name"), Str(host, "kernel"), Str(host, "arch")}) {
     if (!part.empty()) title += " | " + part;
@@ -154,20 +149,43 @@ std::string Title(const nlohmann::json& report) {
   return title;
 }
 
-void RenderFooter(std::ostringstream& out, const Palette& p, const nlohmann::json& report,
-                  int failed) {
+int CountFailed(const nlohmann::json& checks) {
+  int failed = 0;
+  for (const auto& check : checks) failed += Str(check, "status") == "fail" ? 1 : 0;
+  return failed;
+}
+
+// The verdict, the one sentence that matters with what to do, and the facts behind the verdict.
+void RenderTop(std::ostringstream& out, const Palette& p, const nlohmann::json& report,
+               const std::vector<CheckGroup>& groups, const Headline& headline) {
   const std::string verdict = Str(report, "verdict");
+  const nlohmann::json checks = ChecksOf(report);
   const char* verdict_colour = verdict == "blocked" || verdict == "unhealthy" ? "1;31" : "1;32";
-  out << "\n"
-      << p.Paint("Verdict: " + Upper(verdict), verdict_colour) << " - "
-      << VerdictSentence(verdict, failed) << "\n";
-  out << "MDE: " << MdeLine(report.value("mde", nlohmann::json::object()))
-      << " | Environment: " << Str(report.value("environment", nlohmann::json::object()), "kind")
-      << "\n";
-  const nlohmann::json counts = report.value("counts", nlohmann::json::object());
-  out << "Checks: " << counts.value("pass", 0) << " pass, " << counts.value("warn", 0) << " warn, "
-      << counts.value("fail", 0) << " fail, " << counts.value("skip", 0) << " skip ("
-      << report.value("duration_ms", 0) << " ms)\n";
+  out << p.Paint("Verdict: " + Upper(verdict), verdict_colour) << " - "
+      << VerdictSentence(verdict, CountFailed(checks)) << "\n";
+  std::string sentence = headline.sentence;
+  if (!headline.lead.empty()) {
+    sentence = headline.lead + (headline.note.empty() ? "" : " " + headline.note) + ": " + sentence;
+  }
+  for (const auto& line : Wrap(sentence, kWidth)) out << p.Paint(line, "1") << "\n";
+  if (!headline.remediation.empty()) {
+    for (const auto& line : Wrap("-> " + headline.remediation, kWidth - 2)) {
+      out << "  " << line << "\n";
+    }
+  }
+  std::string others;
+  for (const std::string& id : OtherFailures(checks, groups, headline)) {
+    others += (others.empty() ? "Also failed: " : ", ") + id;
+  }
+  for (const auto& line : Wrap(others, kWidth)) out << line << "\n";
+  const nlohmann::json& counts = JsonMember(report, "counts");
+  const std::string facts = "MDE: " + MdeDescription(JsonMember(report, "mde")) +
+                            " | Environment: " + Str(JsonMember(report, "environment"), "kind") +
+                            " | Checks: " + JsonCount(counts, "pass") + " pass, " +
+                            JsonCount(counts, "warn") + " warn, " + JsonCount(counts, "fail") +
+                            " fail, " + JsonCount(counts, "skip") + " skip (" +
+                            JsonCount(report, "duration_ms") + " ms)";
+  for (const auto& line : Wrap(facts, kWidth)) out << line << "\n";
 }
 
 }  // namespace
@@ -176,17 +194,23 @@ std::string RenderText(const nlohmann::json& report, bool color) {
   const Palette p{color};
   std::ostringstream out;
   out << p.Paint(Title(report), "1") << "\n\n";
-  const nlohmann::json checks = report.value("checks", nlohmann::json::array());
-  int failed = 0;
-  for (const auto& check : checks) failed += Str(check, "status") == "fail" ? 1 : 0;
-  for (const CheckGroup& group : GroupChecks(checks)) {
-    if (group.cause) {
-      RenderGroup(out, p, checks, group);
-    } else {
-      RenderCheck(out, p, checks[group.members.front()]);
+  const nlohmann::json checks = ChecksOf(report);
+  const std::vector<CheckGroup> groups = GroupChecks(checks);
+  const Headline headline = ChooseHeadline(report, groups);
+  RenderTop(out, p, report, groups, headline);
+  for (const ReportSection& section : ReportSections()) {
+    const std::vector<std::size_t> in_section = GroupsInSection(checks, groups, section.key);
+    if (in_section.empty()) continue;
+    out << "\n" << p.Paint(std::string(section.title), "1") << "\n";
+    for (const std::size_t index : in_section) {
+      const bool is_headline = headline.group == index;
+      if (groups[index].cause) {
+        RenderGroup(out, p, checks, groups[index], is_headline);
+      } else {
+        RenderCheck(out, p, groups[index], checks, is_headline);
+      }
     }
   }
-  RenderFooter(out, p, report, failed);
   return out.str();
 }
 

@@ -62,6 +62,12 @@ CheckResult WithoutCloud(const Context& ctx) {
   result.summary = ctx.offline ? "Not checked: offline (--offline), Azure is not asked."
                                : "Not checked: Azure was not consulted in this run.";
   result.evidence = {{"reason", ctx.offline ? "offline" : "no_cloud_access"}};
+  AttachCause(result,
+              SharedCause{std::string(kNotAskedCause), "cloud checks",
+                          ctx.offline ? "were not run: offline (--offline), Azure is not "
+                                        "asked."
+                                      : "were not run: Azure was not consulted in this run.",
+                          ""});
   return result;
 }
 

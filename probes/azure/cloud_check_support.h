@@ -32,6 +32,8 @@ inline constexpr std::string_view kHybridComputeApi = "2024-07-10";
 inline constexpr std::string_view kNoIdentityCause = "azure.no_identity";
 // ... and of every check that reads the machine's Azure resource, on a server outside Azure.
 inline constexpr std::string_view kOutsideAzureCause = "azure.outside_azure";
+// ... and of every cloud check skipped because Azure was not asked (--offline, or no cloud layer).
+inline constexpr std::string_view kNotAskedCause = "azure.not_asked";
 
 // The skip of a cloud check when offline (--offline) or when the cloud layer did not run.
 CheckResult WithoutCloud(const Context& ctx);

@@ -106,11 +106,14 @@ std::string Label(const ClassifiedFilter& f) {
          (f.filter.altitude.empty() ? "" : " at " + f.filter.altitude);
 }
 
-Json ReportEntry(const ClassifiedFilter& f) {
+// `loaded`: the filter manager listed the filter, so its instance count is the live one; a filter
+// read from the registry has no instance count (null).
+Json ReportEntry(const ClassifiedFilter& f, bool loaded) {
   Json entry = {{"name", f.filter.name},
                 {"altitude", f.filter.altitude.empty() ? Json() : Json(f.filter.altitude)},
                 {"group", f.group ? Json(*f.group) : Json()},
                 {"classification", ClassificationName(f.classification)}};
+  entry["instances"] = loaded ? Json(f.filter.instances) : Json();
   if (f.driver != nullptr) entry["product"] = f.driver->vendor + " " + f.driver->product;
   if (f.filter.legacy) entry["legacy"] = true;
   return entry;
@@ -177,7 +180,7 @@ CheckResult WordMinifilters(const BuiltInCatalog<MinifilterCatalog>& catalog,
   Json report = Json::array();
   std::vector<std::string> mde;
   for (const ClassifiedFilter& f : verdict.filters) {
-    report.push_back(ReportEntry(f));
+    report.push_back(ReportEntry(f, facts.source == "filter_manager"));
     if (f.classification == Classification::kMde) mde.push_back(f.filter.name);
   }
   result.report = {{"minifilters", report}};

@@ -161,12 +161,13 @@ CheckResult RunWith(MinifilterWorld& w, Result<std::vector<std::string>> buffers
 TEST(MinifiltersCheck, OnlyMicrosoftFiltersPass) {
   MinifilterWorld w;
   const CheckResult r = RunWith(
-      w,
-      OneBufferPerFilter({{"WdFilter", "328010"}, {"MsSecFlt", "385600"}, {"FileInfo", "45000"}}));
+      w, OneBufferPerFilter(
+             {{"WdFilter", "328010", false, 7}, {"MsSecFlt", "385600"}, {"FileInfo", "45000"}}));
   EXPECT_EQ(r.status, Status::kPass) << r.summary;
   const auto& filters = r.report.at("minifilters");
   ASSERT_EQ(filters.size(), 3U);
   EXPECT_EQ(filters[0].at("name"), "WdFilter");
+  EXPECT_EQ(filters[0].at("instances"), 7);  // the filter manager's live count
   EXPECT_EQ(filters[0].at("group"), "FSFilter Anti-Virus");
   EXPECT_EQ(filters[0].at("classification"), "mde");
   EXPECT_EQ(filters[2].at("classification"), "allowed");
@@ -211,6 +212,8 @@ TEST(MinifiltersCheck, FallsBackToTheRegisteredFiltersWhenTheFilterManagerGivesN
   EXPECT_EQ(r.status, Status::kFail) << r.summary;
   EXPECT_EQ(r.evidence.at("source"), "registry");
   EXPECT_EQ(r.report.at("minifilters").size(), 2U);
+  // A registered filter's instance count is not known: the registry lists configurations.
+  EXPECT_TRUE(r.report.at("minifilters")[0].at("instances").is_null());
   EXPECT_NE(r.summary.find("registered"), std::string::npos) << r.summary;
   EXPECT_NE(r.summary.find("Kaspersky"), std::string::npos) << r.summary;
 }
