@@ -145,7 +145,7 @@ class ServiceLoop {
 
  private:
   void PrepareState();
-  void CheckAndPublish();
+  bool CheckAndPublish();
   void Publish(const nlohmann::json& report);
   void RecordVerdict(const nlohmann::json& report);
   ServiceRequest WaitForNext(std::chrono::milliseconds delay);
@@ -219,9 +219,12 @@ void ServiceLoop::Publish(const nlohmann::json& report) {
   spdlog::info("{}; report written to {}", status_, paths_.json);
 }
 
-void ServiceLoop::CheckAndPublish() {
+// False, without a run, when a stop came first: decided under the lock the request thread takes,
+// so a stop either finds the run under way (and gives it kStopGrace) or prevents it.
+bool ServiceLoop::CheckAndPublish() {
   {
     const std::lock_guard<std::mutex> lock(shared_->mutex);
+    if (shared_->stop) return false;
     shared_->busy = true;
     shared_->promised_by = steady_clock::now() + config_.options.timeout + kPromiseMargin;
   }
@@ -229,6 +232,7 @@ void ServiceLoop::CheckAndPublish() {
   const std::lock_guard<std::mutex> lock(shared_->mutex);
   shared_->busy = false;
   shared_->changed.notify_all();
+  return true;
 }
 
 ServiceRequest ServiceLoop::WaitForNext(std::chrono::milliseconds delay) {
@@ -262,8 +266,7 @@ int ServiceLoop::Run() {
   spdlog::info("service started: a check every {} (plus up to {}% jitter), report in {}",
                DescribeDelay(Interval()), 100 / kJitterDivisor, paths_.json);
   bool ready = false;
-  while (true) {
-    CheckAndPublish();
+  while (CheckAndPublish()) {
     const auto delay = NextCheckDelay(Interval(), random_());
     const std::string status = status_ + "; next check in " + DescribeDelay(delay);
     notifier_.Send(ready ? notify::Status(status) : notify::Ready(status));

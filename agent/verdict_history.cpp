@@ -22,9 +22,10 @@ bool IsEntry(std::string_view line) {
   return parsed.is_object() && parsed.contains("to") && parsed["to"].is_string();
 }
 
-std::string StringOr(const nlohmann::json& object, const char* key, std::string fallback) {
+std::string StringOr(const nlohmann::json& object, const char* key, std::string_view fallback) {
   const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : fallback;
+  return found != object.end() && found->is_string() ? found->get<std::string>()
+                                                     : std::string(fallback);
 }
 
 }  // namespace
