@@ -171,41 +171,70 @@ TEST(Service, StopsWithinFiveSecondsDuringASlowCheck) {
   }
 }
 
-// Must-show: kill -9 at random moments of a service that writes a report every second never
-// leaves a missing or torn report.json.
+std::set<std::string> Temporaries(const std::string& folder) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.find(".tmp.") != std::string::npos) names.insert(name);
+  }
+  return names;
+}
+
+// Waits (bounded) until a temporary file not in `before` appears: a write is under way.
+void UntilAWriteStarts(const std::string& folder, const std::set<std::string>& before) {
+  const auto until = std::chrono::steady_clock::now() + seconds(3);
+  while (std::chrono::steady_clock::now() < until) {
+    for (const auto& name : Temporaries(folder)) {
+      if (before.count(name) == 0) return;
+    }
+  }
+}
+
+// Must-show: kill -9 of a service that writes a report every second never leaves a missing or
+// torn report.json. Half the kills land at random moments of the first 400 ms (a fresh service
+// writes within its first ~100 ms), half the moment a temporary file shows a write under way.
 TEST(Service, KillNineWhileWritingNeverLeavesATornReport) {
   const ScratchDir dir;
-  const std::string report = dir.path() + "/state/report.json";
+  const std::string folder = dir.path() + "/state";
+  const std::string report = folder + "/report.json";
   const std::string config = dir.path() + "/config.json";
   WriteWhole(
       config,
       nlohmann::json{{"report_path", report}, {"offline", true}, {"interval_seconds", 1}}.dump());
   std::mt19937 random(std::random_device{}());
-  // A fresh service writes within its first ~100 ms, then every second: kills spread over the
-  // first 400 ms land before, during and after the write.
   std::uniform_int_distribution<int> delay_ms(0, 400);
   std::set<std::string> stamps;
-  int torn_writes_cut = 0;
+  int cut_mid_write = 0;
   for (int kill = 0; kill < 50; ++kill) {
+    const std::set<std::string> stale = Temporaries(folder);
     auto service = ServiceProcess::Start(config, {}, dir.path() + "/stderr.log");
     ASSERT_TRUE(service);
     if (kill == 0) {
       ASSERT_TRUE(PollFor(kSoon, [&] { return fs::exists(report); }));
+    } else if (kill % 2 == 0) {
+      SleepFor(milliseconds(delay_ms(random)));
+    } else {
+      UntilAWriteStarts(folder, stale);
     }
-    SleepFor(milliseconds(delay_ms(random)));
     service->Signal(SIGKILL);
     ASSERT_TRUE(service->Wait(kSoon).has_value());
     const nlohmann::json left = ReadJson(report);
     ASSERT_TRUE(Complete(left)) << "kill " << kill << ": report.json is missing or torn";
     stamps.insert(left["generated_at"].get<std::string>());
-    for (const auto& entry : fs::directory_iterator(fs::path(report).parent_path())) {
-      if (entry.path().filename().string().find(".tmp.") != std::string::npos) ++torn_writes_cut;
-    }
+    for (const auto& name : Temporaries(folder)) cut_mid_write += stale.count(name) == 0 ? 1 : 0;
   }
-  std::cout << stamps.size() << " distinct reports seen; " << torn_writes_cut
+  std::cout << stamps.size() << " distinct reports seen; " << cut_mid_write
             << " kills left a temporary file (a write cut short)\n";
-  // Writes really happened between the kills (else the test proves nothing).
+  // Writes really happened between the kills, and kills really cut writes short (else the test
+  // proves nothing).
   EXPECT_GE(stamps.size(), 10U);
+  EXPECT_GE(cut_mid_write, 1);
+  // The next start removes what the kills left.
+  auto service = ServiceProcess::Start(config, {}, dir.path() + "/stderr.log");
+  ASSERT_TRUE(PollFor(kSoon, [&] { return Temporaries(folder).empty(); }));
+  service->Signal(SIGTERM);
+  EXPECT_TRUE(service->Wait(kSoon).has_value());
   EXPECT_EQ(SchemaViolations(ReadJson(report)), "");
 }
 
