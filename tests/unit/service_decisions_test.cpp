@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 
 #include "agent/service_loop.h"
@@ -159,13 +160,15 @@ TEST(VerdictHistory, LastVerdictIsTheLastWellFormedEntry) {
 }
 
 TEST(StatePaths, ThePageAndTheHistoryLiveBesideTheReport) {
-  const StatePaths linux = StatePathsFor("/var/lib/mde-preflight/report.json");
-  EXPECT_EQ(linux.json, "/var/lib/mde-preflight/report.json");
-  EXPECT_EQ(linux.html, "/var/lib/mde-preflight/report.html");
-  EXPECT_EQ(linux.history, "/var/lib/mde-preflight/history.jsonl");
-  EXPECT_EQ(linux.folder, "/var/lib/mde-preflight");
-  const StatePaths odd = StatePathsFor("/srv/state/latest");
-  EXPECT_EQ(odd.html, "/srv/state/latest.html");
+  // The platform's own separator: /var/lib/mde-preflight, C:\ProgramData\mde-preflight.
+  const std::string sep(1, static_cast<char>(std::filesystem::path::preferred_separator));
+  const std::string folder = sep + "state" + sep + "mde-preflight";
+  const StatePaths paths = StatePathsFor(folder + sep + "report.json");
+  EXPECT_EQ(paths.json, folder + sep + "report.json");
+  EXPECT_EQ(paths.html, folder + sep + "report.html");
+  EXPECT_EQ(paths.history, folder + sep + "history.jsonl");
+  EXPECT_EQ(paths.folder, folder);
+  EXPECT_EQ(StatePathsFor(folder + sep + "latest").html, folder + sep + "latest.html");
   const StatePaths bare = StatePathsFor("report.json");
   EXPECT_EQ(bare.folder, "");
   EXPECT_EQ(bare.history, "history.jsonl");
