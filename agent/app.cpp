@@ -22,6 +22,7 @@
 #include "agent/report.h"
 #include "agent/runner.h"
 #include "agent/service_host.h"
+#include "agent/service_loop.h"
 #include "agent/session.h"
 #include "platform/atomic_file.h"
 #include "platform/clock.h"
@@ -135,11 +136,6 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   return produced;
 }
 
-std::string DumpJson(const nlohmann::json& report) {
-  // Replace invalid UTF-8 (a process name is whatever bytes its author chose) rather than throw.
-  return report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
 int RunCheck(const CommandLine& line, const Environment& env) {
   auto options = LoadOptions(line, env);
   if (!options.Ok()) return UsageError(options.Err().message);
@@ -151,7 +147,7 @@ int RunCheck(const CommandLine& line, const Environment& env) {
   const ProducedReport produced = ProduceReport(o, checks.Value());
   std::string rendered;
   if (o.format == OutputFormat::kJson) {
-    rendered = DumpJson(produced.report);
+    rendered = ReportJsonText(produced.report);
   } else if (o.format == OutputFormat::kHtml) {
     rendered = RenderHtml(produced.report);
   } else {
@@ -175,30 +171,21 @@ int ListChecks(const CommandLine& line) {
   return kExitOk;
 }
 
+// The service: the loop (service_loop.h) with this agent's config and report.
 int RunService(const CommandLine& line, const Environment& env) {
   StopSignal::Install();
-  auto options = LoadOptions(line, env);
-  if (!options.Ok()) return UsageError(options.Err().message);
-  spdlog::set_level(options.Value().verbosity > 0 ? spdlog::level::debug : spdlog::level::info);
-  auto checks = SelectChecks(options.Value());
-  if (!checks.Ok()) return UsageError(checks.Err().message);
-  const Options& o = options.Value();
-  spdlog::info("service started: a check every {} min, report in {}", o.interval.count(),
-               o.report_path);
-  do {
-    const ProducedReport produced = ProduceReport(o, checks.Value());
-    const auto& counts = produced.report["counts"];
-    if (auto written = WriteFileAtomic(o.report_path, DumpJson(produced.report)); !written.Ok()) {
-      spdlog::error("cannot write the report: {}", written.Err().message);
-    } else {
-      spdlog::info("verdict {}: {} pass, {} warn, {} fail, {} skip; report written to {}",
-                   produced.report["verdict"].get<std::string>(), counts["pass"].get<int>(),
-                   counts["warn"].get<int>(), counts["fail"].get<int>(), counts["skip"].get<int>(),
-                   o.report_path);
-    }
-  } while (!StopSignal::WaitFor(o.interval));
-  spdlog::info("service stopping");
-  return kExitOk;
+  ServiceHooks hooks;
+  hooks.load = [&]() -> Result<ServiceConfig> {
+    auto options = LoadOptions(line, env);
+    if (!options.Ok()) return options.Err();
+    auto checks = SelectChecks(options.Value());
+    if (!checks.Ok()) return checks.Err();
+    return ServiceConfig{std::move(options).Value(), std::move(checks).Value()};
+  };
+  hooks.check = [](const ServiceConfig& config) {
+    return ProduceReport(config.options, config.checks).report;
+  };
+  return RunServiceLoop(hooks, env);
 }
 
 }  // namespace

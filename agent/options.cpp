@@ -20,6 +20,8 @@ constexpr int kMaxTimeoutSeconds = 24 * 60 * 60;
 // mdatp health) and at least weekly.
 constexpr int kMinIntervalMinutes = 5;
 constexpr int kMaxIntervalMinutes = 7 * 24 * 60;
+// interval_seconds is for tests and demonstrations (a cycle in seconds); it has the same ceiling.
+constexpr int kMaxIntervalSeconds = kMaxIntervalMinutes * 60;
 
 // Every setting, once. Help lines are written for `--help` (UsageText); the order is its order.
 const Setting kSettings[] = {
@@ -141,11 +143,21 @@ const Setting kSettings[] = {
      .key = "interval_minutes",
      .kind = Kind::kNumber,
      .target = &Options::interval,
-     .fallback = "60",
+     .fallback = "360",
      .value_name = "MINUTES",
-     .help = "service: the time between two checks",
+     .help = "service: the time between two checks (plus a random delay of up to a tenth of "
+             "it, at most 1 hour)",
      .min = kMinIntervalMinutes,
      .max = kMaxIntervalMinutes},
+    {.name = "interval_seconds",
+     .key = "interval_seconds",
+     .kind = Kind::kNumber,
+     .target = &Options::interval_seconds,
+     .value_name = "SECONDS",
+     .help = "service: the time between two checks in seconds, used instead of "
+             "interval_minutes when set (short cycles for tests and demonstrations)",
+     .min = 1,
+     .max = kMaxIntervalSeconds},
     {.name = "report_path",
      .key = "report_path",
      .kind = Kind::kPath,
@@ -163,8 +175,8 @@ const CommandSpec kCommands[] = {
      "list every check of every platform: id, title, platforms", kChecks,
      "'checks' takes only --format"},
     {Command::kService, "service", "service [--config FILE] [-v]",
-     "run in the foreground as a service: check every interval_minutes and keep the JSON "
-     "report in report_path",
+     "run in the foreground as a service: check every interval_minutes, keep the JSON report "
+     "in report_path with report.html and history.jsonl beside it; SIGHUP reloads the config",
      kService, "'service' takes only --config and -v; put other settings in the config file"},
     {Command::kServiceInstall, "service install", "service install [--config FILE]",
      "Windows: register the service (automatic start, LocalSystem, restart on failure); run as "
@@ -310,6 +322,11 @@ const SettingValue* Settings::Find(std::string_view name) const {
 
 void Settings::Set(std::string_view name, SettingValue value) {
   values_.insert_or_assign(std::string(name), std::move(value));
+}
+
+std::chrono::seconds ServiceInterval(const Options& options) {
+  if (options.interval_seconds.count() > 0) return options.interval_seconds;
+  return options.interval;
 }
 
 std::vector<std::string> SplitIdList(const std::string& text) {

@@ -47,8 +47,9 @@ struct Options {
   int verbosity = 0;
   std::string config_path;  // --config or MDE_PREFLIGHT_CONFIG; after LoadOptions, the file read
   std::chrono::minutes interval{0};
-  std::string report_path;    // empty: the platform default (DefaultReportPath)
-  bool publish_tags = false;  // --publish-tags: agent/publish.h
+  std::chrono::seconds interval_seconds{0};  // 0: not set, interval applies
+  std::string report_path;                   // empty: the platform default (DefaultReportPath)
+  bool publish_tags = false;                 // --publish-tags: agent/publish.h
 };
 
 // One setting's value as a source gave it, already validated.
@@ -90,6 +91,9 @@ Result<Settings> SettingsFromEnvironment(const Environment& env);
 // Layers the sources over the defaults and validates the result (check id lists, `all` standing
 // alone).
 Result<Options> ResolveOptions(const Settings& file, const Settings& env, const Settings& flags);
+
+// The service's time between two checks: interval_seconds when set, else interval_minutes.
+std::chrono::seconds ServiceInterval(const Options& options);
 
 // Splits "a,B, c" into lower-cased, trimmed, non-empty ids.
 std::vector<std::string> SplitIdList(const std::string& text);

@@ -24,9 +24,11 @@
 namespace preflight {
 namespace {
 
-// How long a stop waits for a check run that is under way. Past it the process leaves without
-// that run: the report is written atomically, so the file on disk stays the last complete one.
-// Below the 20 s the SCM gives services at shutdown by default (WaitToKillServiceTimeout,
+// How long a stop waits for the service loop to end. The loop itself leaves within its own
+// kStopGrace (service_loop.h) even mid-check; this is the backstop should that ever fail. Past it
+// the process leaves without the run: the report is written atomically, so the file on disk
+// stays the last complete one. Below the 20 s the SCM gives services at shutdown by default
+// (WaitToKillServiceTimeout,
 // https://learn.microsoft.com/windows/win32/services/service-control-handler-function).
 constexpr DWORD kStopGraceMs = 10'000;
 // The wait hint covers the grace and the exit after it.
@@ -84,7 +86,9 @@ void Report(DWORD state, DWORD wait_hint_ms, int exit_code = 0) {
   status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
   status.dwCurrentState = state;
   status.dwControlsAccepted =
-      state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN : 0;
+      state == SERVICE_RUNNING
+          ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PARAMCHANGE
+          : 0;
   if (exit_code != 0) {
     // A non-zero exit is a failure the SCM's recovery actions act on (FAILURE_ACTIONS_FLAG).
     status.dwWin32ExitCode = ERROR_SERVICE_SPECIFIC_ERROR;
@@ -103,6 +107,11 @@ DWORD WINAPI OnControl(DWORD control, DWORD /*type*/, void* /*data*/, void* /*co
       Report(SERVICE_STOP_PENDING, kStopWaitHintMs);
       ::SetEvent(g_service.stop_requested);
       StopSignal::Request();  // the loop's wait for the next interval ends at once
+      return NO_ERROR;
+    case SERVICE_CONTROL_PARAMCHANGE:
+      // `sc control mde-preflight paramchange`: re-read the config and check at once, as SIGHUP
+      // does on Linux (service_loop.h).
+      StopSignal::RequestReload();
       return NO_ERROR;
     case SERVICE_CONTROL_INTERROGATE:
       return NO_ERROR;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 namespace preflight {
 
 // Ends the process at once with `code`, after flushing C stdio (std::cout included while it is
@@ -11,5 +13,8 @@ namespace preflight {
 // (https://learn.microsoft.com/windows/win32/api/processthreadsapi/nf-processthreadsapi-exitprocess,
 // Remarks).
 [[noreturn]] void ExitNow(int code);
+
+// This process's id (getpid, GetCurrentProcessId).
+std::int64_t OwnProcessId();
 
 }  // namespace preflight

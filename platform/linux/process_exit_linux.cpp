@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -10,5 +12,7 @@ void ExitNow(int code) {
   std::fflush(nullptr);
   std::_Exit(code);
 }
+
+std::int64_t OwnProcessId() { return ::getpid(); }
 
 }  // namespace preflight

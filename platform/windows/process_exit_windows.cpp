@@ -17,4 +17,6 @@ void ExitNow(int code) {
   std::_Exit(code);  // not reached: the call ends this thread with the rest
 }
 
+std::int64_t OwnProcessId() { return ::GetCurrentProcessId(); }
+
 }  // namespace preflight

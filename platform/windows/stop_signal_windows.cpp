@@ -11,6 +11,12 @@ HANDLE StopEvent() {
   return event;
 }
 
+// Auto-reset: one wait takes a reload request, as sigtimedwait takes one pending SIGHUP.
+HANDLE ReloadEvent() {
+  static HANDLE event = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
+  return event;
+}
+
 BOOL WINAPI OnConsoleControl(DWORD type) {
   switch (type) {
     case CTRL_C_EVENT:
@@ -27,25 +33,44 @@ BOOL WINAPI OnConsoleControl(DWORD type) {
   }
 }
 
+// INFINITE is 0xFFFFFFFF ms; a longer wait is capped just below it and the callers loop anyway.
+DWORD Milliseconds(std::chrono::milliseconds timeout) {
+  const auto ms =
+      timeout.count() <= 0 ? 0 : (timeout.count() >= INFINITE ? INFINITE - 1 : timeout.count());
+  return static_cast<DWORD>(ms);
+}
+
 }  // namespace
 
 void StopSignal::Install() {
   StopEvent();
+  ReloadEvent();
   ::SetConsoleCtrlHandler(OnConsoleControl, TRUE);
 }
 
 void StopSignal::Request() { ::SetEvent(StopEvent()); }
 
+void StopSignal::RequestReload() { ::SetEvent(ReloadEvent()); }
+
 bool StopSignal::WaitFor(std::chrono::milliseconds timeout) {
   HANDLE event = StopEvent();
   if (event == nullptr) {
-    ::Sleep(static_cast<DWORD>(timeout.count()));
+    ::Sleep(Milliseconds(timeout));
     return false;
   }
-  // INFINITE is 0xFFFFFFFF ms; a longer wait is capped just below it and the caller loops anyway.
-  const auto ms =
-      timeout.count() <= 0 ? 0 : (timeout.count() >= INFINITE ? INFINITE - 1 : timeout.count());
-  return ::WaitForSingleObject(event, static_cast<DWORD>(ms)) == WAIT_OBJECT_0;
+  return ::WaitForSingleObject(event, Milliseconds(timeout)) == WAIT_OBJECT_0;
+}
+
+ServiceRequest StopSignal::Wait(std::chrono::milliseconds timeout) {
+  const HANDLE events[] = {StopEvent(), ReloadEvent()};
+  if (events[0] == nullptr || events[1] == nullptr) {
+    return WaitFor(timeout) ? ServiceRequest::kStop : ServiceRequest::kNone;
+  }
+  // The stop event first: when both are set, WaitForMultipleObjects reports the lowest index.
+  const DWORD which = ::WaitForMultipleObjects(2, events, FALSE, Milliseconds(timeout));
+  if (which == WAIT_OBJECT_0) return ServiceRequest::kStop;
+  if (which == WAIT_OBJECT_0 + 1) return ServiceRequest::kReload;
+  return ServiceRequest::kNone;
 }
 
 }  // namespace preflight

@@ -300,7 +300,10 @@ TEST(ResolveOptions, DefaultsComeFromTheTable) {
   EXPECT_EQ(o.format, OutputFormat::kText);
   EXPECT_EQ(o.root, "/");
   EXPECT_EQ(o.timeout.count(), 60);
-  EXPECT_EQ(o.interval.count(), 60);
+  // The service checks every 6 hours by default; interval_seconds is unset.
+  EXPECT_EQ(o.interval.count(), 360);
+  EXPECT_EQ(o.interval_seconds.count(), 0);
+  EXPECT_EQ(ServiceInterval(o), std::chrono::hours(6));
   EXPECT_EQ(o.verbosity, 0);
   EXPECT_FALSE(o.offline);
   EXPECT_FALSE(o.publish_tags);
@@ -359,8 +362,22 @@ TEST(Settings, EveryEnvironmentVariableAndConfigKeyResolves) {
   EXPECT_EQ(resolved.Value().interval.count(), 5);
   EXPECT_EQ(resolved.Value().report_path, "/r.json");
   EXPECT_EQ(resolved.Value().verbosity, 1);
+  EXPECT_EQ(ServiceInterval(resolved.Value()), std::chrono::minutes(5));
   EXPECT_FALSE(ParseConfig(R"({"interval_minutes": 4})").Ok());
   EXPECT_FALSE(ParseConfig(R"({"report_path": ""})").Ok());
+}
+
+// interval_seconds, when set, is the service's interval (a documented setting for short cycles in
+// tests and demonstrations), whatever interval_minutes says.
+TEST(Settings, IntervalSecondsTakesOverFromIntervalMinutes) {
+  auto file = ParseConfig(R"({"interval_minutes": 10, "interval_seconds": 2})");
+  ASSERT_TRUE(file.Ok()) << file.Err().message;
+  auto resolved = ResolveOptions(file.Value(), {}, {});
+  ASSERT_TRUE(resolved.Ok());
+  EXPECT_EQ(ServiceInterval(resolved.Value()), std::chrono::seconds(2));
+  EXPECT_FALSE(ParseConfig(R"({"interval_seconds": 0})").Ok());
+  EXPECT_FALSE(ParseConfig(R"({"interval_seconds": 604801})").Ok());
+  EXPECT_TRUE(ParseConfig(R"({"interval_seconds": 604800})").Ok());
 }
 
 // --help is derived from the table: every flag, environment variable and config key is in it,

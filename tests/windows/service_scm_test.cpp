@@ -103,8 +103,9 @@ TEST(ServiceUnderScm, InstallStartReportStopUninstall) {
   {
     const UniqueServiceHandle manager(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
     ASSERT_TRUE(manager) << win32::Win32Message(::GetLastError());
-    const UniqueServiceHandle service = OpenAgentService(
-        manager.get(), SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | SERVICE_START | SERVICE_STOP);
+    const UniqueServiceHandle service =
+        OpenAgentService(manager.get(), SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS |
+                                            SERVICE_START | SERVICE_STOP | SERVICE_PAUSE_CONTINUE);
     ASSERT_TRUE(service) << win32::Win32Message(::GetLastError());
 
     // The registration: automatic start, own process, LocalSystem, quoted binary path.
@@ -151,6 +152,19 @@ TEST(ServiceUnderScm, InstallStartReportStopUninstall) {
     }));
     EXPECT_EQ(written["host"]["os"]["family"], "windows");
     EXPECT_TRUE(written.contains("verdict"));
+    // The same files as on Linux beside the report: the page and the verdict history.
+    const std::string folder = dir.path() + "\\";
+    EXPECT_TRUE(PollUntil(kReportTimeout, [&] { return FileExists(folder + "history.jsonl"); }));
+    EXPECT_NE(ReadAll(folder + "report.html").find("<html"), std::string::npos);
+
+    // SERVICE_CONTROL_PARAMCHANGE re-reads the config and checks at once (the interval is 5 min).
+    SERVICE_STATUS changed{};
+    ASSERT_TRUE(::ControlService(service.get(), SERVICE_CONTROL_PARAMCHANGE, &changed))
+        << win32::Win32Message(::GetLastError());
+    EXPECT_TRUE(PollUntil(kReportTimeout, [&] {
+      const auto now = nlohmann::json::parse(ReadAll(report), nullptr, false);
+      return now.is_object() && now["generated_at"] != written["generated_at"];
+    })) << "no new report after PARAMCHANGE";
 
     // Stop through the SCM: the service ends cleanly (exit code 0) within the bound.
     SERVICE_STATUS stop{};
