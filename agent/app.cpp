@@ -53,7 +53,11 @@ int UsageError(const std::string& message) {
 // by --config or MDE_PREFLIGHT_CONFIG must be there; the default one may be missing.
 Result<Settings> LoadConfig(const std::optional<std::string>& named, const Environment& env,
                             std::string& used_path) {
-  const std::string path = named.value_or(DefaultConfigPath(env));
+  std::string path = named.value_or(DefaultConfigPath(env));
+  // The file system below reads paths from "/", so a relative --config is made absolute against
+  // the working directory first, as a user typing it means; the service's reload reads it again.
+  std::error_code ec;
+  if (const auto absolute = std::filesystem::absolute(path, ec); !ec) path = absolute.string();
   auto text = MakeFileSystem("/")->ReadFile(path, kMaxConfigBytes);
   if (!text.Ok()) {
     if (!named && text.Err().kind == ErrorKind::kNotFound) return Settings{};

@@ -305,6 +305,18 @@ namespace {
 
 // An offline tree (here a fixture) is inspected through --root, relative paths included, and no
 // command runs; the extension's installer exit code 5 reaches the report.
+// A relative --config names a file below the working directory, as a user typing it means (it was
+// once read from below "/": "cannot open /svc/config.json").
+TEST(CliRoot, ARelativeConfigIsReadFromTheWorkingDirectory) {
+  // Below the working directory, so the relative name does not climb to "/" with "..".
+  const std::string name = "relative-config-" + std::to_string(::getpid()) + ".json";
+  WriteFile((fs::current_path() / name).string(), R"({"format":"json","offline":true})");
+  const AgentRun run = RunAgent({"check", "--config", name});
+  fs::remove(fs::current_path() / name);
+  EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.err;
+  EXPECT_FALSE(run.report.is_discarded()) << "the file's format should apply: " << run.err;
+}
+
 TEST(CliRoot, InspectsAFixtureTreeWithARelativeRoot) {
   const std::string tree = std::string(PREFLIGHT_SOURCE_DIR) + "/tests/data/mde/ext_error_exit5";
   const std::string relative = fs::relative(tree, fs::current_path()).string();
