@@ -132,14 +132,15 @@ std::string Label(const ClassifiedFilter& f) {
   return label + "; " + DecidedByWords(f.decided_by) + ")";
 }
 
-Json ReportEntry(const ClassifiedFilter& f) {
+// `loaded`: the Filter Manager listed the filter, so its instance count is known.
+Json ReportEntry(const ClassifiedFilter& f, bool loaded) {
   Json entry = {{"name", f.filter.name},
                 {"altitude", f.filter.altitude.empty() ? Json() : Json(f.filter.altitude)},
                 {"group", f.group ? Json(*f.group) : Json()},
                 {"classification", ClassificationName(f.classification)}};
   if (f.driver != nullptr) entry["product"] = f.driver->vendor + " " + f.driver->product;
   if (f.filter.legacy) entry["legacy"] = true;
-  entry["instances"] = f.filter.instances;
+  entry["instances"] = loaded ? Json(f.filter.instances) : Json();
   const std::string company = Company(f);
   entry["company"] = company.empty() ? Json() : Json(company);
   entry["decided_by"] = DecidedByName(f.decided_by);
@@ -227,7 +228,7 @@ CheckResult WordMinifilters(const BuiltInCatalog<MinifilterCatalog>& catalog,
   Json report = Json::array();
   std::vector<std::string> mde;
   for (const ClassifiedFilter& f : verdict.filters) {
-    report.push_back(ReportEntry(f));
+    report.push_back(ReportEntry(f, facts.source == "filter_manager"));
     if (f.classification == Classification::kMde) mde.push_back(f.filter.name);
   }
   result.report = {{"minifilters", report}};

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "probes/windows/minifilters_check.h"
 #include "tests/fakes/fake_platform.h"
 #include "tests/unit/windows_scenarios.h"
@@ -269,6 +271,17 @@ TEST(MinifiltersCheck, FallsBackToTheRegisteredFiltersWhenTheFilterManagerGivesN
   EXPECT_EQ(r.report.at("minifilters").size(), 2U);
   EXPECT_NE(r.summary.find("registered"), std::string::npos) << r.summary;
   EXPECT_NE(r.summary.find("Kaspersky"), std::string::npos) << r.summary;
+  // The registry says nothing of instances; the official list names the company and decides.
+  const auto& filters = r.report.at("minifilters");
+  const auto found = std::find_if(filters.begin(), filters.end(),
+                                  [](const auto& entry) { return entry.at("name") == "klif"; });
+  ASSERT_NE(found, filters.end());
+  const auto& klif = *found;
+  EXPECT_TRUE(klif.at("instances").is_null()) << klif;
+  EXPECT_EQ(klif.at("decided_by"), "official_list") << klif;
+  EXPECT_EQ(klif.at("official").at("altitude"), "320400") << klif;
+  EXPECT_EQ(r.evidence.at("filters"), r.report.at("minifilters"));
+  EXPECT_EQ(r.evidence.at("altitude_list").at("commit"), OfficialAltitudes().commit);
 }
 
 TEST(MinifiltersCheck, NothingReadableWarns) {
