@@ -129,7 +129,7 @@ TEST(AllocatedAltitudes, ThirdPartyAntivirusGroupConflictsAndMicrosoftNeverDoes)
   EXPECT_EQ(third_party_av, 388U);  // 3 of the group's 391 allocations are Microsoft's
 }
 
-TEST(AllocatedAltitudes, FindsByNameThenAltitude) {
+TEST(AllocatedAltitudes, FindsByNameTheAllocationAtTheFiltersAltitudeFirst) {
   const auto allocations = OfficialAltitudes().allocations;
   struct Row {
     const char* name;
