@@ -143,6 +143,16 @@ std::string HolderClassification(const nlohmann::json& user) {
   return words + (product.empty() ? "" : "<div class=\"title\">" + E(product) + "</div>");
 }
 
+// Under the company: which source named and judged the filter (probes/windows/minifilters.h).
+std::string DecidedBy(const nlohmann::json& filter) {
+  const std::string by = JsonText(filter, "decided_by");
+  std::string words;
+  if (by == "official_list") words = "per Microsoft's altitude list";
+  if (by == "catalog") words = "per the product catalog";
+  if (by == "altitude") words = "by altitude only";
+  return words.empty() ? "" : "<div class=\"title\">" + words + "</div>";
+}
+
 }  // namespace
 
 std::string StatusBadge(const std::string& status, bool ignored) {
@@ -234,7 +244,8 @@ void RenderMinifilterTable(std::ostringstream& out, const nlohmann::json& report
   if (!filters.is_array() || filters.empty()) return;
   out << "<h3 id=\"minifilters\">File-system minifilters</h3>"
       << "<table class=\"holders\"><caption>File-system minifilters</caption><thead><tr>"
-      << "<th scope=\"col\">Name</th><th scope=\"col\">Altitude</th><th scope=\"col\">Group</th>"
+      << "<th scope=\"col\">Name</th><th scope=\"col\">Company</th>"
+      << "<th scope=\"col\">Altitude</th><th scope=\"col\">Group</th>"
       << "<th scope=\"col\">Instances</th><th scope=\"col\">Classification</th></tr>"
       << "</thead><tbody>\n";
   for (const nlohmann::json& filter : filters) {
@@ -247,6 +258,7 @@ void RenderMinifilterTable(std::ostringstream& out, const nlohmann::json& report
     if (c == "allowed") words = "Compatible";
     const std::string product = JsonText(filter, "product");
     out << "<tr><td><code>" << E(JsonText(filter, "name")) << "</code></td><td>"
+        << Cell(JsonMember(filter, "company")) << DecidedBy(filter) << "</td><td>"
         << Cell(JsonMember(filter, "altitude")) << "</td><td>" << Cell(JsonMember(filter, "group"))
         << "</td><td>" << Cell(JsonMember(filter, "instances")) << "</td><td>" << words
         << (product.empty() ? "" : "<div class=\"title\">" + E(product) + "</div>")

@@ -35,20 +35,26 @@ std::optional<std::string> StringAt(std::string_view buffer, std::size_t entry,
 }
 
 // Load order groups and their altitude ranges (windows-driver-docs
-// ifs/load-order-groups-and-altitudes-for-minifilter-drivers.md, reference/windows.md §3).
+// ifs/load-order-groups-and-altitudes-for-minifilter-drivers.md at commit 81d06fd, 2025-07-16).
+// Security Monitor, Security Content Screener and Security Bottom are not on that page; their
+// ranges are the section headings of ifs/allocated-altitudes.md (commit 825aa15, ms.date
+// 10/28/2025, probes/data/allocated-altitudes.md). A unit test checks every allocation of the
+// official list against this table.
 struct GroupRange {
   std::uint32_t low;
   std::uint32_t high;
   const char* name;
 };
-constexpr std::array<GroupRange, 23> kGroups = {{
+constexpr std::array<GroupRange, 26> kGroups = {{
     {420000, 429999, "Filter"},
     {400000, 409999, "FSFilter Top"},
+    {392000, 394999, "FSFilter Security Monitor"},
     {360000, 389999, "FSFilter Activity Monitor"},
     {340000, 349999, "FSFilter Undelete"},
     {320000, 329999, "FSFilter Anti-Virus"},
     {300000, 309999, "FSFilter Replication"},
     {280000, 289999, "FSFilter Continuous Backup"},
+    {272000, 274999, "FSFilter Security Content Screener"},
     {260000, 269999, "FSFilter Content Screener"},
     {240000, 249999, "FSFilter Quota Management"},
     {220000, 229999, "FSFilter System Recovery"},
@@ -62,6 +68,7 @@ constexpr std::array<GroupRange, 23> kGroups = {{
     {100000, 109999, "FSFilter Open File"},
     {80000, 89999, "FSFilter Security Enhancer"},
     {60000, 69999, "FSFilter Copy Protection"},
+    {52000, 54999, "FSFilter Security Bottom"},
     {40000, 49999, "FSFilter Bottom"},
     {20000, 29999, "FSFilter System"},
     {0, 19999, "FSFilter Infrastructure"},
@@ -80,6 +87,42 @@ FilterRole RoleOf(const std::string& role, const std::string& where) {
                      "\" is not mde, microsoft, antivirus, edr or other"};
 }
 
+// "exception": {"classification": "allowed" | "notify", "reason": "<public source>"}.
+CatalogException ExceptionOf(const json& entry, const std::string& where) {
+  AllowKeys(entry, {"classification", "reason"}, where);
+  const std::string value = RequiredString(entry, "classification", where);
+  CatalogException exception;
+  exception.reason = RequiredString(entry, "reason", where);
+  if (value == "allowed") {
+    exception.classification = Classification::kAllowed;
+  } else if (value == "notify") {
+    exception.classification = Classification::kNotify;
+  } else {
+    throw CatalogError{where + ".classification \"" + value + "\" is not allowed or notify"};
+  }
+  return exception;
+}
+
+CatalogDriver DriverOf(const json& entry, const std::string& where) {
+  AllowKeys(
+      entry,
+      {"name", "vendor", "product", "role", "altitudes", "sources", "remediation", "exception"},
+      where);
+  CatalogDriver driver;
+  driver.name = RequiredString(entry, "name", where);
+  driver.vendor = RequiredString(entry, "vendor", where);
+  driver.product = RequiredString(entry, "product", where);
+  driver.role = RoleOf(RequiredString(entry, "role", where), where);
+  if (entry.contains("remediation"))
+    driver.remediation = RequiredString(entry, "remediation", where);
+  if (entry.contains("exception")) driver.exception = ExceptionOf(entry["exception"], where);
+  const auto sources = entry.find("sources");
+  if (sources == entry.end() || !sources->is_array() || sources->empty()) {
+    throw CatalogError{where + " names no public source"};
+  }
+  return driver;
+}
+
 MinifilterCatalog ParseValidated(const json& root) {
   AllowKeys(root, {"schema", "comment", "drivers"}, "catalog");
   if (!root.contains("schema") || root["schema"] != 1) throw CatalogError{"schema must be 1"};
@@ -89,17 +132,7 @@ MinifilterCatalog ParseValidated(const json& root) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < drivers.size(); ++i) {
     const std::string where = "drivers[" + std::to_string(i) + "]";
-    const json& entry = drivers[i];
-    AllowKeys(entry, {"name", "vendor", "product", "role", "altitudes", "sources"}, where);
-    CatalogDriver driver;
-    driver.name = RequiredString(entry, "name", where);
-    driver.vendor = RequiredString(entry, "vendor", where);
-    driver.product = RequiredString(entry, "product", where);
-    driver.role = RoleOf(RequiredString(entry, "role", where), where);
-    const auto sources = entry.find("sources");
-    if (sources == entry.end() || !sources->is_array() || sources->empty()) {
-      throw CatalogError{where + " names no public source"};
-    }
+    CatalogDriver driver = DriverOf(drivers[i], where);
     if (!names.insert(ToLower(driver.name)).second) {
       throw CatalogError{"duplicate driver " + driver.name};
     }
@@ -209,25 +242,35 @@ const CatalogDriver* FindDriver(const MinifilterCatalog& catalog, std::string_vi
   return nullptr;
 }
 
-Classification ClassifyMinifilter(const CatalogDriver* driver,
-                                  const std::optional<std::string>& group) {
-  if (driver != nullptr) {
-    switch (driver->role) {
-      case FilterRole::kMde:
-        return Classification::kMde;
-      case FilterRole::kMicrosoft:
-        return Classification::kAllowed;
-      case FilterRole::kAntivirus:
-        return Classification::kConflict;
-      case FilterRole::kEdr:
-        return Classification::kNotify;
-      case FilterRole::kOther:
-        break;
-    }
+const char* DecidedByName(DecidedBy value) {
+  switch (value) {
+    case DecidedBy::kOfficialList:
+      return "official_list";
+    case DecidedBy::kCatalog:
+      return "catalog";
+    case DecidedBy::kAltitude:
+      break;
   }
-  if (group == kAntiVirusGroup) return Classification::kConflict;
-  if (group == kActivityMonitorGroup) return Classification::kNotify;
-  return Classification::kAllowed;
+  return "altitude";
+}
+
+FilterJudgement ClassifyMinifilter(const AltitudeAllocation* official, const CatalogDriver* driver,
+                                   const std::optional<std::string>& group) {
+  const DecidedBy by_group = official != nullptr ? DecidedBy::kOfficialList : DecidedBy::kAltitude;
+  const FilterRole role = driver != nullptr ? driver->role : FilterRole::kOther;
+  if (role == FilterRole::kMde) return {Classification::kMde, DecidedBy::kCatalog};
+  if (official != nullptr && IsMicrosoftAllocation(*official)) {
+    return {Classification::kAllowed, DecidedBy::kOfficialList};
+  }
+  if (role == FilterRole::kMicrosoft) return {Classification::kAllowed, DecidedBy::kCatalog};
+  if (driver != nullptr && driver->exception) {
+    return {driver->exception->classification, DecidedBy::kCatalog};
+  }
+  if (group == kAntiVirusGroup) return {Classification::kConflict, by_group};
+  if (role == FilterRole::kAntivirus) return {Classification::kConflict, DecidedBy::kCatalog};
+  if (role == FilterRole::kEdr) return {Classification::kNotify, DecidedBy::kCatalog};
+  if (group == kActivityMonitorGroup) return {Classification::kNotify, by_group};
+  return {Classification::kAllowed, by_group};
 }
 
 }  // namespace preflight

@@ -100,13 +100,39 @@ MinifiltersFacts GatherMinifilters(const MinifilterSource& source, const Registr
   return facts;
 }
 
-// "SRTSP64 (Symantec Endpoint Protection) at 329000".
-std::string Label(const ClassifiedFilter& f) {
-  return f.filter.name + (f.driver != nullptr ? " (" + f.driver->product + ")" : "") +
-         (f.filter.altitude.empty() ? "" : " at " + f.filter.altitude);
+// The company that owns a filter: the official list's, else the catalog's vendor.
+std::string Company(const ClassifiedFilter& f) {
+  if (f.official != nullptr && !f.official->company.empty())
+    return std::string(f.official->company);
+  return f.driver != nullptr ? f.driver->vendor : "";
 }
 
-// `loaded`: the filter manager listed the filter, so its instance count is the live one; a filter
+std::string DecidedByWords(DecidedBy by) {
+  switch (by) {
+    case DecidedBy::kOfficialList:
+      return "per Microsoft's altitude list";
+    case DecidedBy::kCatalog:
+      return "per the product catalog";
+    case DecidedBy::kAltitude:
+      break;
+  }
+  return "by altitude only, not in Microsoft's list";
+}
+
+// "csagent (CrowdStrike Falcon; CrowdStrike Ltd., FSFilter Anti-Virus, 321410; per Microsoft's
+// altitude list)".
+std::string Label(const ClassifiedFilter& f) {
+  std::string label = f.filter.name + " (";
+  if (f.driver != nullptr) label += f.driver->product + "; ";
+  const std::string company = Company(f);
+  label += company.empty() ? "company unknown" : company;
+  if (f.group) label += ", " + *f.group;
+  if (!f.filter.altitude.empty()) label += ", " + f.filter.altitude;
+  if (f.official != nullptr && f.official->retired) label += ", a retired allocation";
+  return label + "; " + DecidedByWords(f.decided_by) + ")";
+}
+
+// `loaded`: the Filter Manager listed the filter, so its instance count is the live one; a filter
 // read from the registry has no instance count (null).
 Json ReportEntry(const ClassifiedFilter& f, bool loaded) {
   Json entry = {{"name", f.filter.name},
@@ -116,6 +142,16 @@ Json ReportEntry(const ClassifiedFilter& f, bool loaded) {
   entry["instances"] = loaded ? Json(f.filter.instances) : Json();
   if (f.driver != nullptr) entry["product"] = f.driver->vendor + " " + f.driver->product;
   if (f.filter.legacy) entry["legacy"] = true;
+  const std::string company = Company(f);
+  entry["company"] = company.empty() ? Json() : Json(company);
+  entry["decided_by"] = DecidedByName(f.decided_by);
+  if (f.official != nullptr) {
+    entry["official"] = {{"filter", std::string(f.official->filter)},
+                         {"altitude", std::string(f.official->altitude)},
+                         {"company", std::string(f.official->company)},
+                         {"group", std::string(f.official->group)},
+                         {"retired", f.official->retired}};
+  }
   return entry;
 }
 
@@ -174,6 +210,19 @@ std::string Remediation(MinifiltersFinding finding) {
   return "";
 }
 
+// What the catalog advises for the products behind the verdict, after the general remediation.
+std::string ProductRemediation(const MinifiltersVerdict& verdict) {
+  std::string advice;
+  for (const ClassifiedFilter& f : verdict.filters) {
+    const bool judged = f.classification == Classification::kConflict ||
+                        f.classification == Classification::kNotify;
+    if (judged && f.driver != nullptr && !f.driver->remediation.empty()) {
+      advice += " " + f.driver->product + ": " + f.driver->remediation;
+    }
+  }
+  return advice;
+}
+
 CheckResult WordMinifilters(const BuiltInCatalog<MinifilterCatalog>& catalog,
                             const MinifiltersFacts& facts, const MinifiltersVerdict& verdict) {
   CheckResult result;
@@ -184,29 +233,39 @@ CheckResult WordMinifilters(const BuiltInCatalog<MinifilterCatalog>& catalog,
     if (f.classification == Classification::kMde) mde.push_back(f.filter.name);
   }
   result.report = {{"minifilters", report}};
+  const AllocatedAltitudes& list = OfficialAltitudes();
   result.evidence = {{"source", facts.source},
                      {"count", report.size()},
                      {"problems", facts.problems},
-                     {"mde", mde}};
+                     {"mde", mde},
+                     {"filters", report},
+                     {"altitude_list",
+                      {{"url", std::string(list.url)},
+                       {"commit", std::string(list.commit)},
+                       {"date", std::string(list.date)}}}};
   if (!catalog.error.empty()) result.evidence["catalog_error"] = catalog.error;
   result.status = verdict.status;
   result.summary = Summary(facts, verdict, mde);
-  result.remediation = Remediation(verdict.finding);
+  result.remediation = Remediation(verdict.finding) + ProductRemediation(verdict);
   return result;
 }
 
 }  // namespace
 
 MinifiltersVerdict EvaluateMinifilters(const MinifilterCatalog& catalog,
-                                       const MinifiltersFacts& facts) {
+                                       const MinifiltersFacts& facts,
+                                       std::span<const AltitudeAllocation> official) {
   MinifiltersVerdict verdict;
   std::set<std::string> seen;
   bool conflict = false;
   bool notify = false;
   for (const Minifilter& filter : facts.filters) {
     if (!seen.insert(ToLower(filter.name)).second) continue;
-    ClassifiedFilter f{filter, FindDriver(catalog, filter.name), AltitudeGroup(filter.altitude)};
-    f.classification = ClassifyMinifilter(f.driver, f.group);
+    ClassifiedFilter f{filter, FindDriver(catalog, filter.name), AltitudeGroup(filter.altitude),
+                       FindAllocation(official, filter.name, filter.altitude)};
+    const FilterJudgement judgement = ClassifyMinifilter(f.official, f.driver, f.group);
+    f.classification = judgement.classification;
+    f.decided_by = judgement.decided_by;
     conflict = conflict || f.classification == Classification::kConflict;
     notify = notify || f.classification == Classification::kNotify;
     verdict.filters.push_back(std::move(f));

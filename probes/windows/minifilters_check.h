@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,11 @@ struct MinifiltersFacts {
 
 struct ClassifiedFilter {
   Minifilter filter;
-  const CatalogDriver* driver = nullptr;  // the catalog's entry; null when unknown
-  std::optional<std::string> group;       // the altitude's load order group
+  const CatalogDriver* driver = nullptr;         // the catalog's entry; null when unknown
+  std::optional<std::string> group;              // the altitude's load order group
+  const AltitudeAllocation* official = nullptr;  // its allocation in the official list, or null
   Classification classification = Classification::kAllowed;
+  DecidedBy decided_by = DecidedBy::kAltitude;
 };
 
 enum class MinifiltersFinding {
@@ -44,15 +47,19 @@ struct MinifiltersVerdict {
 // Policy: no filter found at all -> warn; another vendor's anti-virus filter -> fail, explaining
 // passive mode, unless Defender is already passive or ForceDefenderPassiveMode is set (then warn,
 // naming the product); another EDR's activity monitor -> warn; otherwise pass. MDE's own filters
-// are listed, never judged. `catalog` must outlive the verdict. Pure.
-MinifiltersVerdict EvaluateMinifilters(const MinifilterCatalog& catalog,
-                                       const MinifiltersFacts& facts);
+// are listed, never judged; Microsoft's own filters never count as another vendor's (see
+// ClassifyMinifilter). `catalog` and `official` must outlive the verdict. Pure.
+MinifiltersVerdict EvaluateMinifilters(
+    const MinifilterCatalog& catalog, const MinifiltersFacts& facts,
+    std::span<const AltitudeAllocation> official = OfficialAltitudes().allocations);
 
-// windows.minifilters: the file-system filter drivers on the machine, classified by the catalog
-// (probes/data/windows_minifilters.json) and their altitude group; another vendor's anti-virus
-// filter means Defender Antivirus must run in passive mode. Fills the report's `minifilters[]`.
-// The Filter Manager is asked first; when it gives nothing (not elevated, Wine) the filters
-// registered under HKLM\SYSTEM\CurrentControlSet\Services\<driver>\Instances are read instead.
+// windows.minifilters: the file-system filter drivers on the machine, named and grouped by
+// Microsoft's list of allocated altitudes (probes/windows/allocated_altitudes.h) and classified
+// with the catalog (probes/data/windows_minifilters.json) as ClassifyMinifilter says; another
+// vendor's anti-virus filter means Defender Antivirus must run in passive mode. Fills the report's
+// `minifilters[]`. The Filter Manager is asked first; when it gives nothing (not elevated, Wine)
+// the filters registered under HKLM\SYSTEM\CurrentControlSet\Services\<driver>\Instances are read
+// instead.
 class MinifiltersCheck final : public Check {
  public:
   explicit MinifiltersCheck(std::unique_ptr<MinifilterSource> source)

@@ -324,7 +324,9 @@ TEST(RenderHtml, TablesOfFanotifyHoldersAndMinifiltersEscaped) {
                             {"altitude", "328010"},
                             {"group", "FSFilter Anti-Virus"},
                             {"instances", 3},
-                            {"classification", "conflict"}}};
+                            {"classification", "conflict"},
+                            {"company", "Acme <Corp>"},
+                            {"decided_by", "official_list"}}};
   const std::string html = RenderHtml(report);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find("<b>scand"), std::string::npos);
@@ -337,8 +339,9 @@ TEST(RenderHtml, TablesOfFanotifyHoldersAndMinifiltersEscaped) {
   EXPECT_NE(body.find("open_perm, access_perm"), std::string::npos);
   EXPECT_NE(body.find("Conflict: can block file access"), std::string::npos);
   EXPECT_NE(body.find("Acme &amp; Co AV"), std::string::npos);
-  EXPECT_NE(body.find("<code>acme&lt;flt&gt;</code></td><td>328010</td><td>FSFilter Anti-Virus"
-                      "</td><td>3</td>"),
+  EXPECT_NE(body.find("<code>acme&lt;flt&gt;</code></td><td>Acme &lt;Corp&gt;<div class=\"title\">"
+                      "per Microsoft's altitude list</div></td><td>328010</td><td>FSFilter "
+                      "Anti-Virus</td><td>3</td>"),
             std::string::npos)
       << body;
   // Both tables sit in the host section, after its checks.

@@ -233,9 +233,10 @@ TEST(EvaluateDefenderAv, NamesEveryPolicyThatTurnsDefenderOff) {
 TEST(EvaluateMinifilters, Table) {
   MinifilterCatalog catalog;
   catalog.drivers = {
-      {"WdFilter", "Microsoft", "Defender Antivirus", FilterRole::kMde},
-      {"SRTSP64", "Broadcom", "Symantec Endpoint Protection", FilterRole::kAntivirus},
-      {"SentinelMonitor", "SentinelOne", "Singularity", FilterRole::kEdr}};
+      {"WdFilter", "Microsoft", "Defender Antivirus", FilterRole::kMde, "", std::nullopt},
+      {"SRTSP64", "Broadcom", "Symantec Endpoint Protection", FilterRole::kAntivirus, "",
+       std::nullopt},
+      {"SentinelMonitor", "SentinelOne", "Singularity", FilterRole::kEdr, "", std::nullopt}};
   struct Row {
     const char* name;
     std::vector<Minifilter> filters;
@@ -292,7 +293,8 @@ TEST(EvaluateMinifilters, Table) {
 
 TEST(EvaluateMinifilters, EachFilterOnceWithItsCatalogEntryAndGroup) {
   MinifilterCatalog catalog;
-  catalog.drivers = {{"WdFilter", "Microsoft", "Defender Antivirus", FilterRole::kMde}};
+  catalog.drivers = {
+      {"WdFilter", "Microsoft", "Defender Antivirus", FilterRole::kMde, "", std::nullopt}};
   MinifiltersFacts facts;
   facts.filters = {{"WdFilter", "328010"}, {"wdfilter", "328010"}, {"NoAltitude", ""}};
   const MinifiltersVerdict verdict = EvaluateMinifilters(catalog, facts);

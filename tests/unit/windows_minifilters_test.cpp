@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "probes/windows/minifilters_check.h"
 #include "tests/fakes/fake_platform.h"
 #include "tests/unit/windows_scenarios.h"
@@ -86,6 +88,12 @@ TEST(MinifilterAltitudes, GroupsFromTheAllocationTable) {
       {"409500", "FSFilter Top"},
       {"45000", "FSFilter Bottom"},
       {"180451", "FSFilter HSM"},
+      // The three groups only the allocated-altitudes list has.
+      {"393000.5", "FSFilter Security Monitor"},
+      {"272000", "FSFilter Security Content Screener"},
+      {"54999", "FSFilter Security Bottom"},
+      {"390000", nullptr},
+      {"55000", nullptr},
       {"330000", nullptr},
       {"", nullptr},
       {"32x000", nullptr},
@@ -128,24 +136,74 @@ TEST(MinifilterCatalog, RejectsBrokenCatalogs) {
       R"({"schema":1,"drivers":[{"name":"a","vendor":"v","product":"p","role":"edr","sources":["s"],"x":1}]})",
       R"({"schema":1,"drivers":[{"name":"a","vendor":"v","product":"p","role":"edr","sources":["s"]},)"
       R"({"name":"A","vendor":"v","product":"p","role":"edr","sources":["s"]}]})",
+      // An exception needs a reason and may only lower the verdict.
+      R"({"schema":1,"drivers":[{"name":"a","vendor":"v","product":"p","role":"edr","sources":["s"],)"
+      R"("exception":{"classification":"notify"}}]})",
+      R"({"schema":1,"drivers":[{"name":"a","vendor":"v","product":"p","role":"edr","sources":["s"],)"
+      R"("exception":{"classification":"conflict","reason":"r"}}]})",
   };
   for (const char* text : bad) EXPECT_FALSE(ParseMinifilterCatalog(text).Ok()) << text;
 }
 
-TEST(MinifilterClassification, CatalogFirstThenAltitudeGroup) {
+TEST(MinifilterCatalog, ReadsExceptionsAndRemediation) {
+  const auto parsed = ParseMinifilterCatalog(
+      R"({"schema":1,"drivers":[{"name":"a","vendor":"v","product":"p","role":"edr",)"
+      R"("sources":["s"],"remediation":"do x","exception":{"classification":"notify",)"
+      R"("reason":"vendor doc"}}]})");
+  ASSERT_TRUE(parsed.Ok()) << parsed.Err().message;
+  const CatalogDriver& driver = parsed.Value().drivers.at(0);
+  EXPECT_EQ(driver.remediation, "do x");
+  ASSERT_TRUE(driver.exception.has_value());
+  EXPECT_EQ(driver.exception->classification, Classification::kNotify);
+  EXPECT_EQ(driver.exception->reason, "vendor doc");
+}
+
+// The order: the catalog's MDE drivers, Microsoft's own (official list, then catalog), a catalogued
+// exception, the anti-virus group for every other company, the catalog's role, the activity
+// monitor group.
+TEST(MinifilterClassification, MicrosoftFirstThenTheAntivirusGroupThenTheCatalog) {
   const MinifilterCatalog& catalog = BuiltInWindowsMinifilterCatalog().catalog;
-  const auto classify = [&](const char* name, const char* altitude) {
-    return ClassificationName(
-        ClassifyMinifilter(FindDriver(catalog, name), AltitudeGroup(altitude)));
+  const auto official = OfficialAltitudes().allocations;
+  MinifilterCatalog with_exception;
+  with_exception.drivers.push_back(
+      {"scanlike", "Vendor", "Scanner", FilterRole::kAntivirus, "", CatalogException{}});
+  with_exception.drivers[0].exception->reason = "documented as coexisting";
+  struct Row {
+    const char* name;
+    const char* altitude;
+    const MinifilterCatalog* catalog;
+    const char* classification;
+    DecidedBy decided_by;
   };
-  EXPECT_STREQ(classify("WdFilter", "328010"), "mde");
-  EXPECT_STREQ(classify("MsSecFlt", "385600"), "mde");
-  EXPECT_STREQ(classify("SRTSP", "329000"), "conflict");
-  EXPECT_STREQ(classify("csagent", "321410"), "notify");  // an EDR, though in the AV range
-  EXPECT_STREQ(classify("unknownav", "324100"), "conflict");
-  EXPECT_STREQ(classify("unknownmon", "370000"), "notify");
-  EXPECT_STREQ(classify("FileInfo", "45000"), "allowed");
-  EXPECT_STREQ(classify("Procmon11", "385200"), "allowed");
+  const Row rows[] = {
+      {"WdFilter", "328010", &catalog, "mde", DecidedBy::kCatalog},
+      {"MsSecFlt", "385600", &catalog, "mde", DecidedBy::kCatalog},
+      {"WdDevFlt", "329030", &catalog, "allowed", DecidedBy::kOfficialList},  // not catalogued
+      {"mpFilter", "328000", &catalog, "allowed", DecidedBy::kOfficialList},
+      {"Procmon11", "385200", &catalog, "allowed", DecidedBy::kOfficialList},
+      {"FileInfo", "45000", &catalog, "allowed", DecidedBy::kOfficialList},
+      // Catalogued as EDR, but allocated in the anti-virus group.
+      {"csagent", "321410", &catalog, "conflict", DecidedBy::kOfficialList},
+      {"SentinelMonitor", "329355.5", &catalog, "conflict", DecidedBy::kOfficialList},
+      // SentinelOne's retired activity-monitor altitude is still an activity monitor.
+      {"SentinelMonitor", "389040", &catalog, "notify", DecidedBy::kCatalog},
+      {"SRTSP", "329000", &catalog, "conflict", DecidedBy::kOfficialList},
+      {"vsepflt", "328200", &catalog, "conflict", DecidedBy::kOfficialList},
+      {"unknownav", "324100", &catalog, "conflict", DecidedBy::kAltitude},
+      {"unknownmon", "370000", &catalog, "notify", DecidedBy::kAltitude},
+      {"unknownother", "145000", &catalog, "allowed", DecidedBy::kAltitude},
+      {"DPEACDrv", "393000.5", &catalog, "allowed", DecidedBy::kOfficialList},
+      {"scanlike", "324100", &with_exception, "allowed", DecidedBy::kCatalog},
+      {"scanlike", "324100", &catalog, "conflict", DecidedBy::kAltitude},
+  };
+  for (const Row& row : rows) {
+    const FilterJudgement judged =
+        ClassifyMinifilter(FindAllocation(official, row.name, row.altitude),
+                           FindDriver(*row.catalog, row.name), AltitudeGroup(row.altitude));
+    EXPECT_STREQ(ClassificationName(judged.classification), row.classification)
+        << row.name << " " << row.altitude;
+    EXPECT_EQ(judged.decided_by, row.decided_by) << row.name << " " << row.altitude;
+  }
 }
 
 struct MinifilterWorld {
@@ -216,6 +274,17 @@ TEST(MinifiltersCheck, FallsBackToTheRegisteredFiltersWhenTheFilterManagerGivesN
   EXPECT_TRUE(r.report.at("minifilters")[0].at("instances").is_null());
   EXPECT_NE(r.summary.find("registered"), std::string::npos) << r.summary;
   EXPECT_NE(r.summary.find("Kaspersky"), std::string::npos) << r.summary;
+  // The registry says nothing of instances; the official list names the company and decides.
+  const auto& filters = r.report.at("minifilters");
+  const auto found = std::find_if(filters.begin(), filters.end(),
+                                  [](const auto& entry) { return entry.at("name") == "klif"; });
+  ASSERT_NE(found, filters.end());
+  const auto& klif = *found;
+  EXPECT_TRUE(klif.at("instances").is_null()) << klif;
+  EXPECT_EQ(klif.at("decided_by"), "official_list") << klif;
+  EXPECT_EQ(klif.at("official").at("altitude"), "320400") << klif;
+  EXPECT_EQ(r.evidence.at("filters"), r.report.at("minifilters"));
+  EXPECT_EQ(r.evidence.at("altitude_list").at("commit"), OfficialAltitudes().commit);
 }
 
 TEST(MinifiltersCheck, NothingReadableWarns) {

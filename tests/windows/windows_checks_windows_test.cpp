@@ -247,6 +247,149 @@ TEST(WineWindowsChecks, MinifiltersPassWarnFailThroughTheRealSourceAndRegistry) 
   EXPECT_EQ(r.evidence.at("source"), "registry");
 }
 
+// Registers minifilters in the live HKLM\SYSTEM\CurrentControlSet\Services the way a minifilter
+// INF does (windows-driver-docs ifs/creating-an-inf-file-for-a-minifilter-driver.md: a service of
+// Type SERVICE_FILE_SYSTEM_DRIVER in its load order group, Instances!DefaultInstance naming an
+// instance key with Altitude (REG_SZ) and Flags), demand-start so that nothing tries to load them,
+// and removes them again. Wine's fltlib reports no filters, so the check reads these keys.
+class InfRegisteredFilters {
+ public:
+  InfRegisteredFilters() = default;
+  ~InfRegisteredFilters() {
+    for (const std::string& name : names_) Remove(name);
+  }
+  InfRegisteredFilters(const InfRegisteredFilters&) = delete;
+  InfRegisteredFilters& operator=(const InfRegisteredFilters&) = delete;
+
+  void Add(const std::string& name, const std::string& altitude, const std::string& group) {
+    Remove(name);  // what a crashed earlier run left
+    names_.push_back(name);
+    const std::string service = Key(name);
+    const std::string instances = service + "\\Instances";
+    const std::string instance = name + " Instance";
+    Dword(service, "Type", SERVICE_FILE_SYSTEM_DRIVER);
+    Dword(service, "Start", SERVICE_DEMAND_START);
+    Dword(service, "ErrorControl", SERVICE_ERROR_NORMAL);
+    String(service, "Group", group);
+    String(service, "ImagePath", "system32\\drivers\\" + name + ".sys");
+    String(instances, "DefaultInstance", instance);
+    String(instances + "\\" + instance, "Altitude", altitude);
+    Dword(instances + "\\" + instance, "Flags", 0);
+  }
+
+ private:
+  static std::string Key(const std::string& name) {
+    return "SYSTEM\\CurrentControlSet\\Services\\" + name;
+  }
+  static void Remove(const std::string& name) {
+    ::RegDeleteTreeW(HKEY_LOCAL_MACHINE, W(Key(name)).c_str());
+    ::RegDeleteKeyW(HKEY_LOCAL_MACHINE, W(Key(name)).c_str());
+  }
+  static void Set(const std::string& key, const std::string& name, DWORD type, const void* data,
+                  DWORD size) {
+    HKEY handle = nullptr;
+    ASSERT_EQ(::RegCreateKeyExW(HKEY_LOCAL_MACHINE, W(key).c_str(), 0, nullptr, 0, KEY_SET_VALUE,
+                                nullptr, &handle, nullptr),
+              ERROR_SUCCESS)
+        << key;
+    EXPECT_EQ(
+        ::RegSetValueExW(handle, W(name).c_str(), 0, type, static_cast<const BYTE*>(data), size),
+        ERROR_SUCCESS)
+        << key << "!" << name;
+    ::RegCloseKey(handle);
+  }
+  static void Dword(const std::string& key, const std::string& name, DWORD value) {
+    Set(key, name, REG_DWORD, &value, sizeof value);
+  }
+  static void String(const std::string& key, const std::string& name, const std::string& value) {
+    const std::wstring wide = W(value);
+    Set(key, name, REG_SZ, wide.c_str(), static_cast<DWORD>((wide.size() + 1) * sizeof(wchar_t)));
+  }
+
+  std::vector<std::string> names_;
+};
+
+// windows.minifilters over the live registry (no mapped base), as the agent runs.
+CheckResult RunMinifiltersOnTheLiveRegistry() {
+  RealWorld world;
+  const std::unique_ptr<Registry> live = MakeRegistry();
+  world.fs = MakeFileSystem(world.root.path());
+  ContextParts parts = world.Parts(*world.fs, /*live=*/false);
+  parts.registry = live.get();
+  return MinifiltersCheck(MakeMinifilterSource()).Run(MakeContext(parts));
+}
+
+// The report entry of one filter.
+nlohmann::json Entry(const CheckResult& r, const std::string& name) {
+  for (const nlohmann::json& entry : r.report.at("minifilters")) {
+    if (entry.at("name") == name) return entry;
+  }
+  ADD_FAILURE() << name << " is not in the report";
+  return nlohmann::json::object();
+}
+
+constexpr const char* kAvGroup = "FSFilter Anti-Virus";
+
+// CrowdStrike's and SentinelOne's current allocations sit in the anti-virus group: Defender must
+// run passive next to them, whatever the catalog calls them.
+TEST(WineMinifilters, CrowdStrikeAndSentinelOneAtTheirOfficialAltitudesFail) {
+  struct Row {
+    const char* name;
+    const char* altitude;
+    const char* company;
+  };
+  const Row rows[] = {{"csagent", "321410", "CrowdStrike Ltd."},
+                      {"SentinelMonitor", "329355.5", "SentinelOne, Inc."}};
+  for (const Row& row : rows) {
+    InfRegisteredFilters filters;
+    filters.Add("WdFilter", "328010", kAvGroup);
+    filters.Add(row.name, row.altitude, kAvGroup);
+    const CheckResult r = RunMinifiltersOnTheLiveRegistry();
+    EXPECT_EQ(r.status, Status::kFail) << r.summary;
+    EXPECT_EQ(r.evidence.at("source"), "registry") << r.summary;
+    EXPECT_TRUE(Has(r.summary, row.company)) << r.summary;
+    EXPECT_TRUE(Has(r.remediation, "ForceDefenderPassiveMode")) << r.remediation;
+    EXPECT_TRUE(Has(r.remediation, "Before onboarding")) << r.remediation;
+    const nlohmann::json entry = Entry(r, row.name);
+    EXPECT_EQ(entry.value("classification", ""), "conflict") << entry;
+    EXPECT_EQ(entry.value("company", ""), row.company) << entry;
+    EXPECT_EQ(entry.value("group", ""), kAvGroup) << entry;
+    EXPECT_EQ(entry.value("altitude", ""), row.altitude) << entry;
+    EXPECT_EQ(entry.value("decided_by", ""), "official_list") << entry;
+    EXPECT_EQ(Entry(r, "WdFilter").value("classification", ""), "mde");
+  }
+}
+
+// WdDevFlt is Microsoft's (official list), though the catalog lacks it: never another vendor's.
+TEST(WineMinifilters, WdDevFltBesideWdFilterPasses) {
+  InfRegisteredFilters filters;
+  filters.Add("WdFilter", "328010", kAvGroup);
+  filters.Add("WdDevFlt", "329030", kAvGroup);
+  const CheckResult r = RunMinifiltersOnTheLiveRegistry();
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  const nlohmann::json entry = Entry(r, "WdDevFlt");
+  EXPECT_EQ(entry.value("classification", ""), "allowed") << entry;
+  EXPECT_EQ(entry.value("company", ""), "Microsoft") << entry;
+  EXPECT_EQ(entry.value("decided_by", ""), "official_list") << entry;
+}
+
+// vsepflt is not in the catalog; the official list names its company.
+TEST(WineMinifilters, AFilterTheCatalogLacksIsNamedWithItsOfficialCompany) {
+  InfRegisteredFilters filters;
+  filters.Add("WdFilter", "328010", kAvGroup);
+  filters.Add("vsepflt", "328200", kAvGroup);
+  const CheckResult r = RunMinifiltersOnTheLiveRegistry();
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary,
+                  "vsepflt (VMware, Inc., FSFilter Anti-Virus, 328200; per "
+                  "Microsoft's altitude list)"))
+      << r.summary;
+  const nlohmann::json entry = Entry(r, "vsepflt");
+  EXPECT_EQ(entry.value("company", ""), "VMware, Inc.") << entry;
+  EXPECT_FALSE(entry.contains("product")) << entry;
+  EXPECT_EQ(r.evidence.at("filters").size(), r.report.at("minifilters").size());
+}
+
 TEST(WineWindowsChecks, PrerequisitesPassWarnFail) {
   RealWorld ready;
   PlantServer2019(ready.writer);
