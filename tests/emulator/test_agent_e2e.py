@@ -252,7 +252,7 @@ class AgentE2E(unittest.TestCase):
         self.start("no_identity")
         run = run_agent(self.vm_args())
         self.assert_complete(run, 20)
-        self.assertEqual(run.report["environment"]["kind"], "azure_vm")
+        self.assertEqual(run.report["environment"]["kind"], "azure_vm", run.report["environment"])
         self.assertIn("NoIdentity", self.cloud_error_codes(run))
         plan = run.check("azure.plan")
         self.assertIn(plan["status"], ("warn", "skip"))
@@ -363,7 +363,8 @@ class AgentE2E(unittest.TestCase):
                     timeout = 12
                     run = run_agent(self.vm_args(), timeout=timeout)
                     self.assert_complete(run, timeout)
-                    self.assertEqual(run.report["environment"]["kind"], "azure_vm")
+                    self.assertEqual(run.report["environment"]["kind"], "azure_vm",
+                                     run.report["environment"])
                     cloud = run.report["cloud"]
                     self.assertIsNotNone(cloud)
                     self.assertTrue(cloud["errors"], cloud)
