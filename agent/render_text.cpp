@@ -20,11 +20,6 @@ constexpr std::size_t kMinLine = 20;
 // What the entry the report opens with says in its section instead of repeating itself.
 constexpr char kSaidAbove[] = " (see the top of the report)";
 
-std::string Str(const nlohmann::json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return {};
-  return j[key].get<std::string>();
-}
-
 // Wraps text into lines of at most `width` characters, breaking at spaces.
 std::vector<std::string> Wrap(const std::string& text, std::size_t width) {
   std::vector<std::string> lines;
@@ -74,9 +69,9 @@ std::string Label(const std::string& status) {
 void RenderCheck(std::ostringstream& out, const Palette& p, const CheckGroup& group,
                  const nlohmann::json& checks, bool is_headline) {
   const nlohmann::json& check = checks[group.members.front()];
-  const std::string status = Str(check, "status");
+  const std::string status = JsonText(check, "status");
   const std::string indent(kIdColumn + 9, ' ');
-  std::string id = Str(check, "id");
+  std::string id = JsonText(check, "id");
   if (is_headline) {
     out << "  " << p.Paint(Label(status), StatusColour(status)) << "  " << id << kSaidAbove << "\n";
     return;
@@ -84,7 +79,7 @@ void RenderCheck(std::ostringstream& out, const Palette& p, const CheckGroup& gr
   if (id.size() < kIdColumn) id.resize(kIdColumn, ' ');
   // An id longer than its column pushes the first line right: that line holds fewer words.
   const std::size_t overflow = std::min(id.size() - kIdColumn, kWidth - indent.size() - kMinLine);
-  const std::string title = Str(check, "title");
+  const std::string title = JsonText(check, "title");
   std::vector<std::string> lines =
       Wrap(status == "pass" && !title.empty() ? title : GroupSentence(checks, group),
            kWidth - indent.size() - overflow);
@@ -113,12 +108,12 @@ void RenderCheck(std::ostringstream& out, const Palette& p, const CheckGroup& gr
 // ids only.
 void RenderGroup(std::ostringstream& out, const Palette& p, const nlohmann::json& checks,
                  const CheckGroup& group, bool is_headline) {
-  const std::string status = Str(checks[group.members.front()], "status");
+  const std::string status = JsonText(checks[group.members.front()], "status");
   const std::string indent(kGroupColumn, ' ');
   const std::size_t width = kWidth - indent.size();
   std::string ids;
   for (const std::size_t member : group.members) {
-    ids += (ids.empty() ? "" : ", ") + Str(checks[member], "id");
+    ids += (ids.empty() ? "" : ", ") + JsonText(checks[member], "id");
   }
   if (is_headline) ids += kSaidAbove;
   const std::string headline = is_headline ? ids : GroupSentence(checks, group);
@@ -141,9 +136,9 @@ void RenderGroup(std::ostringstream& out, const Palette& p, const nlohmann::json
 std::string Title(const nlohmann::json& report) {
   const nlohmann::json host = JsonMember(report, "host");
   const nlohmann::json os = JsonMember(host, "os");
-  std::string title = "mde-preflight " + Str(JsonMember(report, "agent"), "version");
-  for (const std::string& part :
-       {Str(host, "hostname"), Str(os, "pretty_name"), Str(host, "kernel"), Str(host, "arch")}) {
+  std::string title = "mde-preflight " + JsonText(JsonMember(report, "agent"), "version");
+  for (const std::string& part : {JsonText(host, "hostname"), JsonText(os, "pretty_name"),
+                                  JsonText(host, "kernel"), JsonText(host, "arch")}) {
     if (!part.empty()) title += " | " + part;
   }
   return title;
@@ -151,14 +146,14 @@ std::string Title(const nlohmann::json& report) {
 
 int CountFailed(const nlohmann::json& checks) {
   int failed = 0;
-  for (const auto& check : checks) failed += Str(check, "status") == "fail" ? 1 : 0;
+  for (const auto& check : checks) failed += JsonText(check, "status") == "fail" ? 1 : 0;
   return failed;
 }
 
 // The verdict, the one sentence that matters with what to do, and the facts behind the verdict.
 void RenderTop(std::ostringstream& out, const Palette& p, const nlohmann::json& report,
                const std::vector<CheckGroup>& groups, const Headline& headline) {
-  const std::string verdict = Str(report, "verdict");
+  const std::string verdict = JsonText(report, "verdict");
   const nlohmann::json checks = ChecksOf(report);
   const char* verdict_colour = verdict == "blocked" || verdict == "unhealthy" ? "1;31" : "1;32";
   out << p.Paint("Verdict: " + Upper(verdict), verdict_colour) << " - "
@@ -178,13 +173,10 @@ void RenderTop(std::ostringstream& out, const Palette& p, const nlohmann::json& 
     others += (others.empty() ? "Also failed: " : ", ") + id;
   }
   for (const auto& line : Wrap(others, kWidth)) out << line << "\n";
-  const nlohmann::json& counts = JsonMember(report, "counts");
-  const std::string facts = "MDE: " + MdeDescription(JsonMember(report, "mde")) +
-                            " | Environment: " + Str(JsonMember(report, "environment"), "kind") +
-                            " | Checks: " + JsonCount(counts, "pass") + " pass, " +
-                            JsonCount(counts, "warn") + " warn, " + JsonCount(counts, "fail") +
-                            " fail, " + JsonCount(counts, "skip") + " skip (" +
-                            JsonCount(report, "duration_ms") + " ms)";
+  const std::string facts =
+      "MDE: " + MdeDescription(JsonMember(report, "mde")) +
+      " | Environment: " + JsonText(JsonMember(report, "environment"), "kind") +
+      " | Checks: " + CountsText(report) + " (" + JsonCount(report, "duration_ms") + " ms)";
   for (const auto& line : Wrap(facts, kWidth)) out << line << "\n";
 }
 

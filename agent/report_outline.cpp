@@ -96,6 +96,12 @@ std::string JsonText(const nlohmann::json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::string CountsText(const nlohmann::json& report) {
+  const nlohmann::json& counts = JsonMember(report, "counts");
+  return JsonCount(counts, "pass") + " pass, " + JsonCount(counts, "warn") + " warn, " +
+         JsonCount(counts, "fail") + " fail, " + JsonCount(counts, "skip") + " skip";
+}
+
 nlohmann::json ChecksOf(const nlohmann::json& report) {
   nlohmann::json checks = nlohmann::json::array();
   if (!report.is_object() || !report.contains("checks") || !report["checks"].is_array()) {

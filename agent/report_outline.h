@@ -95,4 +95,7 @@ std::string JsonCount(const nlohmann::json& object, const char* key);
 // A string member of a JSON object, "" when absent or not a string.
 std::string JsonText(const nlohmann::json& object, const char* key);
 
+// The report's counts in one phrase: "5 pass, 1 warn, 1 fail, 8 skip" ("?" for a missing count).
+std::string CountsText(const nlohmann::json& report);
+
 }  // namespace preflight

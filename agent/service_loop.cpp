@@ -12,6 +12,7 @@
 #include "agent/app.h"
 #include "agent/journal_sink.h"
 #include "agent/render_html.h"
+#include "agent/report_outline.h"
 #include "agent/service_schedule.h"
 #include "agent/verdict_history.h"
 #include "platform/atomic_file.h"
@@ -94,18 +95,9 @@ void FeedWatchdog(const std::shared_ptr<Shared>& shared, const ServiceNotifier& 
   }
 }
 
-std::string DescribeCounts(const nlohmann::json& report) {
-  const auto count = [&](const char* status) {
-    const auto& counts = report["counts"];
-    return counts.contains(status) ? counts[status].get<int>() : 0;
-  };
-  return fmt::format("{} pass, {} warn, {} fail, {} skip", count("pass"), count("warn"),
-                     count("fail"), count("skip"));
-}
-
 std::string VerdictOf(const nlohmann::json& report) {
-  const auto found = report.find("verdict");
-  return found != report.end() && found->is_string() ? found->get<std::string>() : "unknown";
+  std::string verdict = JsonText(report, "verdict");
+  return verdict.empty() ? "unknown" : verdict;
 }
 
 std::string DescribeDelay(std::chrono::milliseconds delay) {
@@ -115,7 +107,7 @@ std::string DescribeDelay(std::chrono::milliseconds delay) {
 }
 
 // Leftovers of a write the process did not finish (killed between the temporary file and the
-// rename): WriteFileAtomic names them "<file>.tmp.<unique>".
+// rename): WriteFileAtomic names them "<file>" + kAtomicTempInfix + "<unique>".
 void RemoveStaleTemporaries(const StatePaths& paths) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -123,7 +115,7 @@ void RemoveStaleTemporaries(const StatePaths& paths) {
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     for (const std::string& ours : {paths.json, paths.html, paths.history}) {
-      const std::string prefix = fs::path(ours).filename().string() + ".tmp.";
+      const std::string prefix = fs::path(ours).filename().string() + std::string(kAtomicTempInfix);
       std::error_code ignored;
       if (name.rfind(prefix, 0) == 0) fs::remove(it->path(), ignored);
     }
@@ -215,7 +207,7 @@ void ServiceLoop::Publish(const nlohmann::json& report) {
   const std::string verdict = VerdictOf(report);
   fields_->Set(verdict, paths_.json);
   RecordVerdict(report);
-  status_ = "verdict " + verdict + ": " + DescribeCounts(report);
+  status_ = "verdict " + verdict + ": " + CountsText(report);
   spdlog::info("{}; report written to {}", status_, paths_.json);
 }
 

@@ -2,6 +2,8 @@
 
 #include <deque>
 
+#include "agent/report_outline.h"
+
 namespace preflight {
 namespace {
 
@@ -22,26 +24,21 @@ bool IsEntry(std::string_view line) {
   return parsed.is_object() && parsed.contains("to") && parsed["to"].is_string();
 }
 
-std::string StringOr(const nlohmann::json& object, const char* key, std::string_view fallback) {
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>()
-                                                     : std::string(fallback);
-}
-
 }  // namespace
 
 std::optional<VerdictChange> DetectVerdictChange(const std::optional<std::string>& previous,
                                                  const nlohmann::json& report) {
   if (!report.is_object()) return std::nullopt;
-  const std::string verdict = StringOr(report, "verdict", "");
+  const std::string verdict = JsonText(report, "verdict");
   if (verdict.empty() || verdict == previous) return std::nullopt;
-  VerdictChange change{StringOr(report, "generated_at", ""), previous, verdict, {}};
+  VerdictChange change{JsonText(report, "generated_at"), previous, verdict, {}};
   const auto checks = report.find("checks");
   if (checks == report.end() || !checks->is_array()) return change;
   for (const auto& check : *checks) {
-    if (!check.is_object() || StringOr(check, "status", "") != "fail") continue;
+    if (JsonText(check, "status") != "fail") continue;
     if (change.failing.size() == kHistoryMaxFailing) break;
-    change.failing.push_back(StringOr(check, "id", "?"));
+    const std::string id = JsonText(check, "id");
+    change.failing.push_back(id.empty() ? "?" : id);
   }
   return change;
 }

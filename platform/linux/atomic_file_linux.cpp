@@ -27,7 +27,7 @@ std::string DirectoryOf(const std::string& path) {
 }  // namespace
 
 Result<Done> WriteFileAtomic(const std::string& path, std::string_view content) {
-  std::string temp = path + ".tmp.XXXXXX";
+  std::string temp = path + std::string(kAtomicTempInfix) + "XXXXXX";
   const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return ErrnoError("cannot create a temporary file next to " + path, errno);
   const auto fail = [&](const std::string& what, int err) {

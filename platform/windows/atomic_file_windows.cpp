@@ -20,7 +20,8 @@ constexpr int kMaxNameAttempts = 16;
 // A name of our own next to the target, so the final move stays on one volume and is a rename.
 std::wstring TempName(const std::wstring& path, int attempt) {
   static std::atomic<unsigned> counter{0};
-  return path + L".tmp." + std::to_wstring(::GetCurrentProcessId()) + L"." +
+  const std::wstring infix(kAtomicTempInfix.begin(), kAtomicTempInfix.end());  // ASCII
+  return path + infix + std::to_wstring(::GetCurrentProcessId()) + L"." +
          std::to_wstring(counter.fetch_add(1)) + L"." + std::to_wstring(attempt);
 }
 
