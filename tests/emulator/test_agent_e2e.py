@@ -294,6 +294,69 @@ class AgentE2E(unittest.TestCase):
         said = json.dumps(ext)
         self.assertIn("ERR_CONFLICTING_APPS", said)
 
+    # --- vulnerability findings: individual and grouped recommendations ---------------------
+    # Body shapes: the individual SoftwareUpdate recommendations follow the fields of the
+    # Resource Graph query in defender-docs articles/defender-for-cloud/
+    # transition-grouped-individual-recommendations.md (ms.date 06/29/2026); the grouped ones
+    # the spec's GetSubAssessment_example.json (2019-01-01-preview) with the CVE Dashboard
+    # workbook's MDVM fields (tests/emulator/arm_shapes.py).
+
+    def findings_run(self, scenario):
+        self.start(scenario)
+        run = run_agent(self.vm_args(only=["azure.vulnerability_findings"]))
+        self.assert_complete(run, 20)
+        paths = [e["path"].lower() for e in self.emu.log() if e["family"] == "arm"]
+        return run, run.check("azure.vulnerability_findings"), paths
+
+    def test_findings_individual_only_per_transition_article(self):
+        run, check, paths = self.findings_run("findings_individual_only")
+        vf = run.report["cloud"]["vulnerability_findings"]
+        self.assertEqual(vf["model"], "individual")
+        self.assertEqual(vf["status"], "Unhealthy")
+        # Three unresolved findings, the one with malformed CvesDetails included; the resolved
+        # (Healthy) one is not counted.
+        self.assertEqual(check["evidence"]["findings_count"], 3)
+        self.assertEqual(vf["by_severity"], {"Critical": 1, "High": 1, "Medium": 1, "Low": 0,
+                                             "Other": 0})
+        self.assertEqual(vf["cves"], ["CVE-2023-38545", "CVE-2023-4911", "CVE-2023-38546"])
+        self.assertEqual(vf["count"], 3)
+        self.assertEqual(check["evidence"]["cves_malformed"], 1)
+        self.assertIn("not a JSON list of CVEs", check["summary"])
+        vulns = {v["title"]: v for v in check["evidence"]["vulnerabilities"]}
+        curl = vulns["Update curl to version 7.81.0-1ubuntu1.14"]
+        self.assertEqual(curl["fixed_version"], "7.81.0-1ubuntu1.14")
+        self.assertEqual(curl["detected_versions"], "7.81.0-1ubuntu1.13, 7.81.0-1ubuntu1.10")
+        self.assertTrue(vulns["Update openssh"]["cves_malformed"])
+        self.assertNotIn("fixed_version", vulns["Update openssh"])  # no fix yet
+        self.assertFalse([p for p in paths if "subassessments" in p], paths)
+
+    def test_findings_grouped_only_falls_back_to_sub_assessments(self):
+        run, check, paths = self.findings_run("azure_vm_onboarded_p2")
+        vf = run.report["cloud"]["vulnerability_findings"]
+        self.assertEqual(vf["model"], "grouped")
+        self.assertEqual(vf["count"], 4)
+        self.assertEqual(vf["by_severity"]["High"], 2)
+        self.assertIn("grouped recommendation's sub-assessments", check["summary"])
+        self.assertTrue([p for p in paths if p.endswith("/subassessments")], paths)
+
+    def test_findings_transition_both_models_count_once(self):
+        run, check, paths = self.findings_run("findings_transition_both")
+        vf = run.report["cloud"]["vulnerability_findings"]
+        self.assertEqual(vf["model"], "individual")
+        self.assertEqual(check["evidence"]["findings_count"], 2)  # not 2 + 3 grouped
+        self.assertEqual(vf["count"], 3)
+        self.assertIs(check["evidence"]["grouped_also_listed"], True)
+        self.assertIn("counted once", check["summary"])
+        self.assertFalse([p for p in paths if "subassessments" in p], paths)
+
+    def test_findings_none_keeps_the_12_hours(self):
+        run, check, _ = self.findings_run("no_findings_yet")
+        vf = run.report["cloud"]["vulnerability_findings"]
+        self.assertEqual(vf["model"], "none")
+        self.assertEqual(vf["status"], "NotYetAvailable")
+        self.assertEqual(check["status"], "warn")
+        self.assertIn("up to 12 hours", check["summary"])
+
     # --- publishing the verdict ---------------------------------------------------------------
 
     def test_publish_tags_merges_the_verdict_into_the_machine_tags(self):
