@@ -11,10 +11,11 @@ constexpr std::size_t kMaxRecommendations = 2000;
 
 }  // namespace
 
-PricingRead ReadVmPricing(azure::ArmClient& arm, std::string_view scope) {
+PricingRead ReadPricing(azure::ArmClient& arm, std::string_view scope, std::string_view name) {
   PricingRead read;
-  const azure::ArmOutcome outcome = arm.Get(
-      std::string(scope) + "/providers/Microsoft.Security/pricings/VirtualMachines", kPricingsApi);
+  const azure::ArmOutcome outcome =
+      arm.Get(std::string(scope) + "/providers/Microsoft.Security/pricings/" + std::string(name),
+              kPricingsApi);
   if (!outcome.Ok()) {
     read.error = outcome.error.value_or(azure::ArmError{});
     return read;

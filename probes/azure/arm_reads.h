@@ -21,9 +21,13 @@ struct PricingRead {
   std::optional<azure::ArmError> error;
 };
 
-// GET {scope}/providers/Microsoft.Security/pricings/VirtualMachines (2024-01-01); scope is
-// "/subscriptions/{s}" or a machine's resource id (azure.md section 4a).
-PricingRead ReadVmPricing(azure::ArmClient& arm, std::string_view scope);
+// GET {scope}/providers/Microsoft.Security/pricings/{name} (2024-01-01); scope is
+// "/subscriptions/{s}" or a machine's resource id (azure.md section 4a). "VirtualMachines" is
+// Defender for Servers, "CloudPosture" Defender CSPM.
+PricingRead ReadPricing(azure::ArmClient& arm, std::string_view scope, std::string_view name);
+inline PricingRead ReadVmPricing(azure::ArmClient& arm, std::string_view scope) {
+  return ReadPricing(arm, scope, "VirtualMachines");
+}
 
 struct PlanRead {
   EffectivePlan plan;
