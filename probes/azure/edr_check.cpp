@@ -59,8 +59,9 @@ void ReadPlans(cloud::CloudRun& run, Facts& facts, Detail& detail) {
   const cloud::PlanRead plan =
       cloud::ReadEffectivePlan(run.arm, subscription, cloud::MachineResourceId(run.access));
   facts.plan = plan.plan.Level();
-  if (const PricingInfo* applying = plan.plan.Applying())
+  if (const PricingInfo* applying = plan.plan.Applying()) {
     detail.plan_name = cloud::PlanName(*applying);
+  }
   if (subscription.empty()) return;
   const cloud::PricingRead cspm =
       cloud::ReadPricing(run.arm, "/subscriptions/" + subscription, "CloudPosture");
@@ -105,6 +106,7 @@ void Record(cloud::CloudRun& run, const Facts& facts, const Detail& detail) {
   run.evidence["discovery"] = DiscoveryName(facts.discovery);
   if (!detail.code.empty()) run.evidence["status"] = detail.code;
   if (!detail.cause.empty()) run.evidence["cause"] = detail.cause;
+  if (!detail.description.empty()) run.evidence["description"] = detail.description;
   run.evidence["plan"] = detail.plan_name.empty() ? Json() : Json(detail.plan_name);
   run.evidence["cspm"] = facts.cspm ? Json(*facts.cspm) : Json();
   run.evidence["local_onboarded"] = facts.local_onboarded ? Json(*facts.local_onboarded) : Json();
