@@ -329,10 +329,7 @@ std::optional<CheckResult> EdrCheck::NotApplicable(const Context& ctx) const {
 }
 
 std::optional<CheckResult> EdrCheck::Unprepared(const Context& ctx) const {
-  if (!cloud::MachineResourceId(*ctx.cloud).empty()) return std::nullopt;
-  return cloud::Settled(Status::kSkip,
-                        "Not checked: the metadata service did not give the machine's resource id.",
-                        "no_resource_id");
+  return cloud::WithoutResourceId(ctx);
 }
 
 void EdrCheck::Examine(cloud::CloudRun& run) const {

@@ -14,7 +14,7 @@ constexpr std::size_t kMaxEdrs = 8;
 constexpr std::size_t kMaxEdrChars = 128;
 // CvesDetails is JSON inside a string: parsed only up to this size (a finding's few CVEs, with
 // their descriptions, take a few kilobytes).
-constexpr std::size_t kMaxCvesDetailsChars = 256 * 1024;
+constexpr std::size_t kMaxCvesDetailsChars = std::size_t{256} * 1024;
 
 std::string Trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");

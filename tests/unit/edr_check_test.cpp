@@ -1,5 +1,5 @@
-// azure.edr: the pure decision by a table, and the check over the fake ARM client with the MDE
-// fixture trees of tests/data/mde as the local view. Body shapes: the machine's assessment list
+// azure.edr: the pure decision by a table, and the check over the fake ARM client with MDE's local
+// state set by the test. Body shapes: the machine's assessment list
 // (ListAssessments_example.json, specs stable/2021-06-01) holding "EDR solution should be installed
 // on Virtual Machines" with its discovered EDR (the portal's "Discovered EDRs", defender-docs
 // endpoint-detection-response-solution-recommendations.md, ms.date 06/02/2026; the additionalData
@@ -11,7 +11,6 @@
 
 #include "probes/azure/edr_check.h"
 #include "tests/unit/cloud_fixture.h"
-#include "tests/unit/hostchecks_fixture.h"
 
 namespace preflight {
 namespace {
@@ -113,20 +112,27 @@ Json Installed(const std::string& code, const std::string& edrs = {}) {
                                      data);
 }
 
-// A P2 machine whose recommendation list holds `items`; Defender CSPM not priced (404).
-CloudWorld& Machine(CloudWorld& world, const std::vector<Json>& items, const char* tree) {
+// A P2 machine whose recommendation list holds `items`; Defender CSPM not priced (404). The
+// local view is MDE's state as mde.install reads it, set directly so that the same test holds on
+// Linux and Windows (tests/integration/cloud_checks_emulator_test.cpp reads it from the MDE
+// fixture trees).
+void Machine(CloudWorld& world, const std::vector<Json>& items, bool onboarded_here) {
   Json value = Json::array();
   for (const Json& item : items) value.push_back(item);
   world.arm.OnList(kList, "2021-06-01", ArmOk({{"value", value}}));
   world.PlanP2();
   world.arm.OnGet(kCspm, "2024-01-01", ArmFail(404, "NotFound", "no pricing"));
-  world.UseTree(testing::MdeCase(tree));
-  return world;
+  world.facts.mde.Get([&] {
+    MdeState state;
+    state.installed = onboarded_here;
+    state.onboarded = onboarded_here;
+    return state;
+  });
 }
 
 TEST(EdrCheck, MdeDiscoveredAndOnboardedHerePasses) {
   CloudWorld world;
-  Machine(world, {Installed("Healthy", "Microsoft Defender for Endpoint")}, "installed_onboarded");
+  Machine(world, {Installed("Healthy", "Microsoft Defender for Endpoint")}, true);
   const CheckResult r = EdrCheck().Run(world.Ctx());
   EXPECT_EQ(r.status, Status::kPass) << r.summary;
   EXPECT_TRUE(Contains(r.summary, "discovered Microsoft Defender for Endpoint")) << r.summary;
@@ -139,7 +145,7 @@ TEST(EdrCheck, MdeDiscoveredAndOnboardedHerePasses) {
 
 TEST(EdrCheck, NoneDiscoveredOnPlan2FailsWithTheRemediation) {
   CloudWorld world;
-  Machine(world, {Installed("Unhealthy")}, "absent");
+  Machine(world, {Installed("Unhealthy")}, false);
   const CheckResult r = EdrCheck().Run(world.Ctx());
   EXPECT_EQ(r.status, Status::kFail) << r.summary;
   EXPECT_TRUE(Contains(r.summary, "discovered no EDR")) << r.summary;
@@ -156,7 +162,7 @@ TEST(EdrCheck, HealthRecommendationsWarnEachWithTheirRemediation) {
   }
   // ARM's own remediation text wins over ours where it gives one.
   items.back()["properties"]["metadata"] = {{"remediationDescription", "Scan it weekly."}};
-  Machine(world, items, "installed_onboarded");
+  Machine(world, items, true);
   const CheckResult r = EdrCheck().Run(world.Ctx());
   EXPECT_EQ(r.status, Status::kWarn);
   ASSERT_EQ(r.evidence.at("findings").size(), 3U);
@@ -171,7 +177,7 @@ TEST(EdrCheck, HealthRecommendationsWarnEachWithTheirRemediation) {
 
 TEST(EdrCheck, OnboardedHereButNoneDiscoveredWarnsNamingBothSides) {
   CloudWorld world;
-  Machine(world, {Installed("Unhealthy")}, "installed_onboarded");
+  Machine(world, {Installed("Unhealthy")}, true);
   const CheckResult r = EdrCheck().Run(world.Ctx());
   EXPECT_EQ(r.status, Status::kWarn) << r.summary;
   EXPECT_TRUE(Contains(r.summary, "MDE is onboarded on this machine (mde.install)")) << r.summary;
