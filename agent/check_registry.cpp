@@ -5,6 +5,7 @@
 #include "platform/minifilter_source.h"
 #include "platform/text.h"
 #include "probes/azure/direct_onboarding_check.h"
+#include "probes/azure/edr_check.h"
 #include "probes/azure/extension_check.h"
 #include "probes/azure/extension_local_check.h"
 #include "probes/azure/integration_check.h"
@@ -84,6 +85,7 @@ constexpr CheckEntry kChecks[] = {
     {"azure.vulnerability_findings", "Vulnerability findings (Defender for Cloud)",
      EVERYWHERE(Make<VulnerabilityFindingsCheck>)},
     {"azure.org_match", "MDE organisation matches the tenant", EVERYWHERE(Make<OrgMatchCheck>)},
+    {"azure.edr", "EDR discovered by Defender for Cloud", EVERYWHERE(Make<EdrCheck>)},
 };
 
 #undef LINUX_ONLY

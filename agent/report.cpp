@@ -67,7 +67,7 @@ void CompleteCloudSection(nlohmann::json& cloud) {
   for (const char* key :
        {"pricing_tier", "sub_plan", "mde_integration_enabled", "vulnerability_assessment_provider",
         "direct_onboarding_designated", "extension_provisioning_state", "vulnerability_findings",
-        "tenant_org_id", "org_id_match"}) {
+        "tenant_org_id", "org_id_match", "edr"}) {
     if (!cloud.contains(key)) cloud[key] = nullptr;
   }
   if (!cloud.contains("errors") || !cloud["errors"].is_array()) {

@@ -3,11 +3,19 @@
 #include "probes/azure/cloud_check_support.h"
 
 namespace preflight::cloud {
+namespace {
 
-PricingRead ReadVmPricing(azure::ArmClient& arm, std::string_view scope) {
+// A machine has a few dozen recommendations, one per vulnerable package at most a few hundred;
+// a list longer than this is cut (and says so).
+constexpr std::size_t kMaxRecommendations = 2000;
+
+}  // namespace
+
+PricingRead ReadPricing(azure::ArmClient& arm, std::string_view scope, std::string_view name) {
   PricingRead read;
-  const azure::ArmOutcome outcome = arm.Get(
-      std::string(scope) + "/providers/Microsoft.Security/pricings/VirtualMachines", kPricingsApi);
+  const azure::ArmOutcome outcome =
+      arm.Get(std::string(scope) + "/providers/Microsoft.Security/pricings/" + std::string(name),
+              kPricingsApi);
   if (!outcome.Ok()) {
     read.error = outcome.error.value_or(azure::ArmError{});
     return read;
@@ -59,6 +67,28 @@ ExtensionRead ReadMachineExtension(azure::ArmClient& arm, const std::string& res
     return read;
   }
   read.extension = std::move(extension);
+  return read;
+}
+
+RecommendationsRead ReadMachineRecommendations(azure::ArmClient& arm,
+                                               const std::string& resource_id) {
+  RecommendationsRead read;
+  const azure::ArmOutcome outcome =
+      arm.List(resource_id + "/providers/Microsoft.Security/assessments", kAssessmentsApi);
+  if (!outcome.Ok()) {
+    read.error = outcome.error.value_or(azure::ArmError{});
+    return read;
+  }
+  RecommendationList list = ParseRecommendations(*outcome.body, kMaxRecommendations);
+  if (!list.valid) {
+    read.error = Malformed(outcome, "the recommendations: " + list.error);
+    return read;
+  }
+  if (outcome.error) read.incomplete = OneLine(outcome.error->message);
+  if (list.truncated)
+    read.incomplete = "more than " + std::to_string(kMaxRecommendations) +
+                      " recommendations; the rest were not read";
+  read.list = std::move(list);
   return read;
 }
 

@@ -56,6 +56,13 @@ CheckResult OutsideAzure(std::string summary) {
   return result;
 }
 
+std::optional<CheckResult> WithoutResourceId(const Context& ctx) {
+  if (!MachineResourceId(*ctx.cloud).empty()) return std::nullopt;
+  return Settled(Status::kSkip,
+                 "Not checked: the metadata service did not give the machine's resource id.",
+                 "no_resource_id");
+}
+
 CheckResult NoSubscription(Status status, std::string_view subject) {
   if (status == Status::kSkip) {
     return Settled(Status::kSkip,

@@ -62,6 +62,10 @@ CheckResult Settled(Status status, std::string summary, std::string_view reason,
 // summary, and the kOutsideAzureCause shared cause (every such check skips for the same reason).
 CheckResult OutsideAzure(std::string summary);
 
+// The skip of a check that reads the machine's own Azure resource when the metadata service gave
+// no resource id; nullopt when there is one.
+std::optional<CheckResult> WithoutResourceId(const Context& ctx);
+
 // The result of a check that needs the subscription (the machine's, or the designated one for a
 // server outside Azure) when none is known: kWarn "Could not learn <subject>" with how to set
 // it, where the check is the one to say so; kSkip pointing to azure.direct_onboarding elsewhere.

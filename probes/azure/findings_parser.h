@@ -10,7 +10,7 @@
 // 2024-06-10), not the spec's. Microsoft deprecated these grouped recommendations on 2026-07-31
 // (learn.microsoft.com/azure/defender-for-cloud/transition-grouped-individual-recommendations):
 // the individual recommendations that replace them have another shape (category SoftwareUpdate,
-// additionalData.CvesDetails) that this parser does not read.
+// additionalData.CvesDetails), read by probes/azure/recommendations_parser.h.
 
 #include <chrono>
 #include <cstddef>
@@ -54,6 +54,10 @@ struct VulnerabilityFinding {
   std::string severity;  // sub-assessment status.severity
   std::string software;  // "vendor name version"
   std::vector<CveInfo> cves;
+  // The individual model's fields (recommendations_parser.h); empty for the grouped model.
+  std::string detected_versions;
+  std::string fixed_version;
+  bool cves_malformed = false;
 };
 
 struct SubAssessmentList {

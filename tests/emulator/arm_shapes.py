@@ -5,9 +5,10 @@ value unverified ([U]/[C]) the comment says so.
 """
 
 import base64
+import json
 
-from world import (ASSESSMENT_NAMES, KEY_EDR_CONFIG, KEY_EDR_INSTALLED, KEY_VA_SOLUTION,
-                   KEY_VULN_FINDINGS, SETTING_NAMES)
+from world import (ASSESSMENT_NAMES, EDR_HEALTH_KEYS, KEY_EDR_CONFIG, KEY_EDR_INSTALLED,
+                   KEY_VA_SOLUTION, KEY_VULN_FINDINGS, SETTING_NAMES)
 
 SECURITY = "providers/Microsoft.Security"
 PORTAL_BLADE = "https://portal.azure.com/#blade/Microsoft_Azure_Security/RecommendationsBlade/" \
@@ -267,34 +268,103 @@ def _findings_status(world):
     return world.findings.get("status", "Healthy")
 
 
+def _individual(world):
+    """The individual SoftwareUpdate recommendations, by key (findings.individual)."""
+    return {f["id"]: f for f in world.findings.get("individual", [])}
+
+
 def assessment_keys(world):
-    keys = [KEY_EDR_INSTALLED, KEY_EDR_CONFIG, KEY_VA_SOLUTION]
+    keys = [KEY_VA_SOLUTION, KEY_EDR_CONFIG]
+    if world.edr.get("installed", "Healthy") != "absent":  # "absent": no agentless discovery
+        keys.append(KEY_EDR_INSTALLED)
+    keys.extend(k for k in EDR_HEALTH_KEYS if k in world.edr.get("health", {}))
     if _findings_status(world) != "absent":  # "absent": no MDVM results yet (up to 12 h)
         keys.append(KEY_VULN_FINDINGS)
+    keys.extend(_individual(world))
     return keys
+
+
+def _status_code(world, key):
+    if key == KEY_VULN_FINDINGS:
+        return _findings_status(world)
+    if key == KEY_EDR_INSTALLED:
+        return world.edr.get("installed", "Healthy")
+    if key in EDR_HEALTH_KEYS:
+        return world.edr["health"][key]
+    return world.findings.get("assessments", {}).get(key, "Healthy")
 
 
 def assessment(world, key, expand=""):
     if key not in assessment_keys(world):
         return None
-    overrides = world.findings.get("assessments", {})
-    code = _findings_status(world) if key == KEY_VULN_FINDINGS else overrides.get(key, "Healthy")
+    if key in _individual(world):
+        return _individual_assessment(world, _individual(world)[key])
+    code = _status_code(world, key)
     status = {"code": code, "firstEvaluationDate": world.findings.get(
         "first_evaluation", "2024-03-02T08:00:00.0000000Z"),
         "statusChangeDate": world.findings.get("status_change", "2024-03-02T08:00:00.0000000Z")}
     if code == "Unhealthy":
         status["description"] = "The resource is unhealthy"
+    if code == "NotApplicable":
+        # The cause and description of the spec's GetAssessment_example.json (2021-06-01).
+        status.update({"cause": "OffByPolicy", "description": "The effective policy for the "
+                       "assessment was evaluated to off - use Microsoft.Authorization/"
+                       "policyAssignments to turn this assessment on"})
     body = {"id": f"{world.machine_id}/{SECURITY}/assessments/{key}", "name": key,
             "type": "Microsoft.Security/assessments",
             "properties": {"resourceDetails": {"source": "Azure", "id": world.machine_id},
                            "displayName": ASSESSMENT_NAMES[key], "status": status,
-                           "additionalData": {},
+                           "additionalData": _additional_data(world, key, code),
                            "links": {"azurePortalUri": PORTAL_BLADE + key}}}
-    if "metadata" in expand.lower():
+    if "metadata" in expand.lower() or key in EDR_HEALTH_KEYS:
         body["properties"]["metadata"] = {
             "displayName": ASSESSMENT_NAMES[key], "assessmentType": "BuiltIn",
             "severity": "High" if key in (KEY_EDR_INSTALLED, KEY_EDR_CONFIG) else "Low"}
+    if key in EDR_HEALTH_KEYS:
+        # Individual recommendations with a fixed key: category Unknown (defender-docs
+        # transition-grouped-individual-recommendations.md, ms.date 06/29/2026).
+        body["properties"]["metadata"].update({
+            "recommendationCategory": "Unknown", "severity": "Medium",
+            "remediationDescription": world.edr.get("remediation", {}).get(key, "")})
     return body
+
+
+def _additional_data(world, key, code):
+    # The portal shows the EDR found on a healthy machine as "Discovered EDRs"
+    # (endpoint-detection-response-solution-recommendations.md, ms.date 06/02/2026); the
+    # additionalData key that carries it is not documented ([U]): "DiscoveredEdrs" here.
+    if key == KEY_EDR_INSTALLED and code == "Healthy" and world.edr.get("discovered"):
+        return {"DiscoveredEdrs": world.edr["discovered"]}
+    return {}
+
+
+def _individual_assessment(world, f):
+    """One individual recommendation of category SoftwareUpdate, shaped as the fields the
+    transition article's Resource Graph query reads (defender-docs
+    transition-grouped-individual-recommendations.md, ms.date 06/29/2026): metadata.severity,
+    metadata.recommendationCategory, additionalData.CvesDetails as a STRING holding JSON with
+    CveId entries, DetectedSoftwareVersions, FixedVersion. "cves_details_raw" puts any text in
+    CvesDetails (malformed-body tests)."""
+    sw = f.get("software", {})
+    details = f["cves_details_raw"] if "cves_details_raw" in f else json.dumps(f.get("cves", []))
+    data = {"CvesDetails": details, "SoftwareVendor": sw.get("vendor", ""),
+            "SoftwareName": sw.get("name", ""),
+            "DetectedSoftwareVersions": f.get("detected_versions", sw.get("version", "")),
+            "FixedVersion": f.get("fixed_version", "")}
+    return {"id": f"{world.machine_id}/{SECURITY}/assessments/{f['id']}", "name": f["id"],
+            "type": "Microsoft.Security/assessments",
+            "properties": {
+                "resourceDetails": {"source": "Azure", "id": world.machine_id,
+                                    "ResourceType": world.machine_type.lower()},
+                "displayName": f.get("display_name", ""),
+                "status": {"code": f.get("status", "Unhealthy"),
+                           "firstEvaluationDate": "2026-08-01T08:00:00.0000000Z",
+                           "statusChangeDate": "2026-08-01T08:00:00.0000000Z"},
+                "metadata": {"displayName": f.get("display_name", ""), "assessmentType": "BuiltIn",
+                             "severity": f.get("severity", "High"),
+                             "recommendationCategory": "SoftwareUpdate"},
+                "additionalData": data,
+                "links": {"azurePortalUri": PORTAL_BLADE + f["id"]}}}
 
 
 def sub_assessments(world, key):

@@ -32,10 +32,10 @@ ARC_TOKEN_DIR_ENV = "MDE_PREFLIGHT_TEST_ARC_TOKEN_DIR"
 
 CLOUD_CHECKS = ["azure.plan", "azure.integration", "azure.vulnerability_assessment",
                 "azure.extension", "azure.direct_onboarding", "azure.vulnerability_findings",
-                "azure.org_match"]
+                "azure.org_match", "azure.edr"]
 CLOUD_FIELDS = ["pricing_tier", "sub_plan", "mde_integration_enabled",
                 "vulnerability_assessment_provider", "direct_onboarding_designated",
-                "extension_provisioning_state", "vulnerability_findings", "errors"]
+                "extension_provisioning_state", "vulnerability_findings", "edr", "errors"]
 SUBSCRIPTION = "8d10da13-8125-4ba9-a717-bf7490507b3d"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 SP_CLIENT = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
@@ -293,6 +293,125 @@ class AgentE2E(unittest.TestCase):
         self.assertEqual(ext["status"], "fail")
         said = json.dumps(ext)
         self.assertIn("ERR_CONFLICTING_APPS", said)
+
+    # --- vulnerability findings: individual and grouped recommendations ---------------------
+    # Body shapes: the individual SoftwareUpdate recommendations follow the fields of the
+    # Resource Graph query in defender-docs articles/defender-for-cloud/
+    # transition-grouped-individual-recommendations.md (ms.date 06/29/2026); the grouped ones
+    # the spec's GetSubAssessment_example.json (2019-01-01-preview) with the CVE Dashboard
+    # workbook's MDVM fields (tests/emulator/arm_shapes.py).
+
+    def findings_run(self, scenario):
+        self.start(scenario)
+        run = run_agent(self.vm_args(only=["azure.vulnerability_findings"]))
+        self.assert_complete(run, 20)
+        paths = [e["path"].lower() for e in self.emu.log() if e["family"] == "arm"]
+        return run, run.check("azure.vulnerability_findings"), paths
+
+    def test_findings_individual_only_per_transition_article(self):
+        run, check, paths = self.findings_run("findings_individual_only")
+        vf = run.report["cloud"]["vulnerability_findings"]
+        self.assertEqual(vf["model"], "individual")
+        self.assertEqual(vf["status"], "Unhealthy")
+        # Three unresolved findings, the one with malformed CvesDetails included; the resolved
+        # (Healthy) one is not counted.
+        self.assertEqual(check["evidence"]["findings_count"], 3)
+        self.assertEqual(vf["by_severity"], {"Critical": 1, "High": 1, "Medium": 1, "Low": 0,
+                                             "Other": 0})
+        self.assertEqual(vf["cves"], ["CVE-2023-38545", "CVE-2023-4911", "CVE-2023-38546"])
+        self.assertEqual(vf["count"], 3)
+        self.assertEqual(check["evidence"]["cves_malformed"], 1)
+        self.assertIn("not a JSON list of CVEs", check["summary"])
+        vulns = {v["title"]: v for v in check["evidence"]["vulnerabilities"]}
+        curl = vulns["Update curl to version 7.81.0-1ubuntu1.14"]
+        self.assertEqual(curl["fixed_version"], "7.81.0-1ubuntu1.14")
+        self.assertEqual(curl["detected_versions"], "7.81.0-1ubuntu1.13, 7.81.0-1ubuntu1.10")
+        self.assertTrue(vulns["Update openssh"]["cves_malformed"])
+        self.assertNotIn("fixed_version", vulns["Update openssh"])  # no fix yet
+        self.assertFalse([p for p in paths if "subassessments" in p], paths)
+
+    def test_findings_grouped_only_falls_back_to_sub_assessments(self):
+        run, check, paths = self.findings_run("azure_vm_onboarded_p2")
+        vf = run.report["cloud"]["vulnerability_findings"]
+        self.assertEqual(vf["model"], "grouped")
+        self.assertEqual(vf["count"], 4)
+        self.assertEqual(vf["by_severity"]["High"], 2)
+        self.assertIn("grouped recommendation's sub-assessments", check["summary"])
+        self.assertTrue([p for p in paths if p.endswith("/subassessments")], paths)
+
+    def test_findings_transition_both_models_count_once(self):
+        run, check, paths = self.findings_run("findings_transition_both")
+        vf = run.report["cloud"]["vulnerability_findings"]
+        self.assertEqual(vf["model"], "individual")
+        self.assertEqual(check["evidence"]["findings_count"], 2)  # not 2 + 3 grouped
+        self.assertEqual(vf["count"], 3)
+        self.assertIs(check["evidence"]["grouped_also_listed"], True)
+        self.assertIn("counted once", check["summary"])
+        self.assertFalse([p for p in paths if "subassessments" in p], paths)
+
+    def test_findings_none_keeps_the_12_hours(self):
+        run, check, _ = self.findings_run("no_findings_yet")
+        vf = run.report["cloud"]["vulnerability_findings"]
+        self.assertEqual(vf["model"], "none")
+        self.assertEqual(vf["status"], "NotYetAvailable")
+        self.assertEqual(check["status"], "warn")
+        self.assertIn("up to 12 hours", check["summary"])
+
+    # --- azure.edr: agentless EDR discovery and the EDR-health recommendations ----------------
+    # Body shapes: "EDR solution should be installed on Virtual Machines" with the discovered EDR
+    # (portal "Discovered EDRs": defender-docs endpoint-detection-response-solution-
+    # recommendations.md, ms.date 06/02/2026; additionalData key "DiscoveredEdrs" is the
+    # emulator's, the docs name none) and the individual EDR-health recommendations of defender-docs
+    # transition-grouped-individual-recommendations.md (ms.date 06/29/2026), in the item shape of
+    # the spec's ListAssessments_example.json (2021-06-01). This host has no MDE: its local view is
+    # "not onboarded" (tests/integration/cloud_checks_emulator_test.cpp runs the onboarded side).
+
+    def edr_run(self, scenario):
+        self.start(scenario)
+        run = run_agent(self.vm_args(only=["azure.edr"]))
+        self.assert_complete(run, 20)
+        return run, run.check("azure.edr")
+
+    def test_edr_mde_discovered_but_not_onboarded_here_names_both_sides(self):
+        run, check = self.edr_run("azure_vm_onboarded_p2")
+        edr = run.report["cloud"]["edr"]
+        self.assertEqual(edr["discovered"], ["Microsoft Defender for Endpoint"])
+        self.assertIs(edr["mde_discovered"], True)
+        self.assertEqual(check["status"], "warn")
+        self.assertIn("discovered Microsoft Defender for Endpoint on this machine, but MDE is not "
+                      "onboarded here (mde.install)", check["summary"])
+
+    def test_edr_another_edr_discovered_warns_naming_it(self):
+        run, check = self.edr_run("edr_other_discovered")
+        self.assertEqual(check["status"], "warn")
+        self.assertIn("discovered CrowdStrike (Falcon) on this machine, not Microsoft Defender for "
+                      "Endpoint", check["summary"])
+        self.assertIs(run.report["cloud"]["edr"]["mde_discovered"], False)
+
+    def test_edr_none_discovered_on_plan_2_fails_with_the_remediation(self):
+        run, check = self.edr_run("edr_none_discovered")
+        self.assertEqual(check["status"], "fail")
+        self.assertEqual(run.code, 1)
+        self.assertIn("discovered no EDR", check["summary"])
+        self.assertIn("Plan 2 (P2)", check["summary"])
+        self.assertIn("azure.integration", check["remediation"])
+
+    def test_edr_health_recommendations_warn_each(self):
+        run, check = self.edr_run("edr_health_issues")
+        self.assertEqual(check["status"], "warn")
+        for title in ("Anti-Virus component in your EDR is off or partially configured",
+                      "Anti-Virus component of your EDR uses outdated signatures",
+                      "Anti-Virus scans of your EDR are out of 7 days"):
+            self.assertIn(title, check["summary"])
+        for command in ("real-time-protection", "mdatp definitions update", "mdatp scan quick"):
+            self.assertIn(command, check["remediation"])
+        self.assertEqual(len(run.report["cloud"]["edr"]["issues"]), 3)
+
+    def test_edr_plan_1_without_cspm_is_explained(self):
+        run, check = self.edr_run("plan_p1")
+        self.assertEqual(check["status"], "skip")
+        self.assertIn("Plan 2 or Defender CSPM", check["summary"])
+        self.assertIn("Plan 1 (P1)", check["summary"])
 
     # --- publishing the verdict ---------------------------------------------------------------
 

@@ -454,6 +454,35 @@ class ArmTests(EmulatorTestCase):
                         "1195afff-c881-495e-9bc5-1486211ae03f", "2021-06-01", self.mi_token())
         self.assertEqual(none.status, 404)
 
+    def test_individual_recommendations_and_edr_shapes(self):
+        """Individual SoftwareUpdate recommendations as the transition article's Resource Graph
+        query reads them (defender-docs transition-grouped-individual-recommendations.md,
+        ms.date 06/29/2026): CvesDetails is a STRING holding JSON with CveId entries; the
+        EDR-health recommendations by their keys."""
+        self.emu.use("findings_individual_only")
+        base = f"{self.emu.main}{VM_ID}/providers/Microsoft.Security/assessments"
+        items, pages = self.follow(base + "?api-version=2021-06-01", self.token)
+        self.assertGreater(pages, 1)
+        software = [a for a in items
+                    if a["properties"].get("metadata", {}).get("recommendationCategory")
+                    == "SoftwareUpdate"]
+        self.assertEqual(len(software), 4)
+        self.assertNotIn("1195afff-c881-495e-9bc5-1486211ae03f", [a["name"] for a in items])
+        glibc = next(a for a in software if "glibc" in a["properties"]["displayName"])
+        details = glibc["properties"]["additionalData"]["CvesDetails"]
+        self.assertIsInstance(details, str)
+        self.assertEqual(json.loads(details)[0]["CveId"], "CVE-2023-4911")
+        self.assertEqual(glibc["properties"]["metadata"]["severity"], "High")
+        self.emu.use("edr_health_issues")
+        items, _ = self.follow(base + "?api-version=2021-06-01", self.token)
+        codes = {a["name"]: a["properties"]["status"]["code"] for a in items}
+        for key in ("506d18a1-d571-4341-aad5-a7d363c5bbd4", "aafa7d27-01ae-40c6-a56c-1d0ef04b1d71",
+                    "d44de051-1862-48f8-8476-192aee854699"):
+            self.assertEqual(codes[key], "Unhealthy")
+        installed = next(a for a in items if a["name"] == "06e3a6db-6c0c-4ad9-943f-31d9d73ecf6c")
+        self.assertEqual(installed["properties"]["additionalData"]["DiscoveredEdrs"],
+                         "Microsoft Defender for Endpoint")
+
     def test_vm_instance_view_and_extension(self):
         plain = self.arm(VM_ID, "2024-07-01", self.token).json()
         self.assertNotIn("instanceView", plain["properties"])

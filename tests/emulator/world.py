@@ -1,8 +1,8 @@
 """Scenario loading and the emulated world built from it.
 
 A scenario is a JSON file in scenarios/ (see README.md). It may name a base scenario in
-"extends"; objects are merged key by key, except "tags", "extension" and "findings", which a
-derived scenario states whole; any other value (lists included) replaces the base.
+"extends"; objects are merged key by key, except "tags", "extension", "findings" and "edr",
+which a derived scenario states whole; any other value (lists included) replaces the base.
 The World turns the few ids a scenario gives into the resource shapes the endpoints serve.
 Reference: /work/shared/docs/reference/azure.md (section numbers cited below as "azure.md §n").
 """
@@ -18,7 +18,7 @@ KNOWN_KEYS = {
     "description", "extends", "environment", "tenant_id", "subscription_id", "resource_group",
     "machine_name", "location", "vm_id", "os_type", "az_environment", "tags", "identity",
     "service_principals", "pricing", "settings", "va_provider", "mde_org_id", "extension",
-    "findings", "rbac", "paging", "rate_limits", "himds", "imds", "tokens", "faults",
+    "findings", "edr", "rbac", "paging", "rate_limits", "himds", "imds", "tokens", "faults",
     "api_versions",
 }
 ENVIRONMENTS = ("azure_vm", "azure_arc", "none")
@@ -31,11 +31,21 @@ KEY_VULN_FINDINGS = "1195afff-c881-495e-9bc5-1486211ae03f"
 KEY_VA_SOLUTION = "ffff0522-1e88-47fc-8382-2a80ba848f5d"
 KEY_EDR_INSTALLED = "06e3a6db-6c0c-4ad9-943f-31d9d73ecf6c"
 KEY_EDR_CONFIG = "dc5357d0-3858-4d17-a1a3-072840bff5be"
+# The individual EDR-health recommendations that replace KEY_EDR_CONFIG (defender-docs
+# transition-grouped-individual-recommendations.md, ms.date 06/29/2026, "New individual
+# recommendations").
+KEY_EDR_SCANS = "d44de051-1862-48f8-8476-192aee854699"
+KEY_EDR_SIGNATURES = "aafa7d27-01ae-40c6-a56c-1d0ef04b1d71"
+KEY_EDR_AV_OFF = "506d18a1-d571-4341-aad5-a7d363c5bbd4"
+EDR_HEALTH_KEYS = (KEY_EDR_AV_OFF, KEY_EDR_SIGNATURES, KEY_EDR_SCANS)
 ASSESSMENT_NAMES = {
     KEY_VULN_FINDINGS: "Machines should have vulnerability findings resolved",
     KEY_VA_SOLUTION: "Machines should have a vulnerability assessment solution",
     KEY_EDR_INSTALLED: "EDR solution should be installed on Virtual Machines",
     KEY_EDR_CONFIG: "EDR configuration issues should be resolved on virtual machines",
+    KEY_EDR_SCANS: "Anti-Virus scans of your EDR are out of 7 days",
+    KEY_EDR_SIGNATURES: "Anti-Virus component of your EDR uses outdated signatures",
+    KEY_EDR_AV_OFF: "Anti-Virus component in your EDR is off or partially configured",
 }
 
 # Setting names and kinds, azure.md §4b (settings.json 2022-05-01 enum + example list).
@@ -48,7 +58,7 @@ class ScenarioError(Exception):
 
 
 # Whole values a derived scenario states afresh rather than patches key by key.
-REPLACED_KEYS = {"tags", "extension", "findings"}
+REPLACED_KEYS = {"tags", "extension", "findings", "edr"}
 
 
 def deep_merge(base, override, replace=()):
@@ -139,6 +149,9 @@ class World:
         self.mde_org_id = s.get("mde_org_id", "3f1c1c41-0000-4000-8000-00000000a0a0")
         self.extension = s.get("extension")
         self.findings = s.get("findings", {"status": "Healthy", "sub_assessments": []})
+        # "EDR solution should be installed" and the EDR-health recommendations (arm_shapes.py).
+        self.edr = s.get("edr", {"installed": "Healthy",
+                                 "discovered": "Microsoft Defender for Endpoint", "health": {}})
         self.rbac = s.get("rbac", {})
         self.paging = s.get("paging", {})
         self.rate_limits = s.get("rate_limits", {})

@@ -313,4 +313,62 @@ inline std::vector<Finding> ScenarioFindings() {
            {{"CVE-2023-38545", "Critical", 9.8, true}}}};
 }
 
+// An individual recommendation of category SoftwareUpdate (emulator: _individual_assessment),
+// with the fields the transition article's Resource Graph query reads (defender-docs
+// transition-grouped-individual-recommendations.md, ms.date 06/29/2026): metadata.severity,
+// metadata.recommendationCategory, additionalData.CvesDetails as a string holding JSON,
+// DetectedSoftwareVersions, FixedVersion.
+struct Individual {
+  std::string key;
+  std::string display_name;
+  std::string severity;
+  std::string cves_details;  // the string put in CvesDetails, as given
+  std::string fixed_version;
+  std::string status = "Unhealthy";
+};
+
+inline Json IndividualBody(const std::string& machine_id, const Individual& r) {
+  return {{"id", machine_id + "/" + kSecurity + "/assessments/" + r.key},
+          {"name", r.key},
+          {"type", "Microsoft.Security/assessments"},
+          {"properties",
+           {{"resourceDetails",
+             {{"source", "Azure"},
+              {"id", machine_id},
+              {"ResourceType", "microsoft.compute/virtualmachines"}}},
+            {"displayName", r.display_name},
+            {"status", {{"code", r.status}}},
+            {"metadata",
+             {{"displayName", r.display_name},
+              {"assessmentType", "BuiltIn"},
+              {"severity", r.severity},
+              {"recommendationCategory", "SoftwareUpdate"}}},
+            {"additionalData",
+             {{"CvesDetails", r.cves_details},
+              {"SoftwareVendor", "gnu"},
+              {"SoftwareName", "glibc"},
+              {"DetectedSoftwareVersions", "2.35-0ubuntu3.1"},
+              {"FixedVersion", r.fixed_version}}}}}};
+}
+
+// A Defender for Cloud assessment by key, as the emulator's assessment() serves it: status code,
+// optional metadata.remediationDescription and additionalData.
+inline Json KeyedAssessmentBody(const std::string& machine_id, const std::string& key,
+                                const std::string& display_name, const std::string& code,
+                                Json additional_data = Json::object(),
+                                const std::string& remediation = {}) {
+  Json body = {{"id", machine_id + "/" + kSecurity + "/assessments/" + key},
+               {"name", key},
+               {"type", "Microsoft.Security/assessments"},
+               {"properties",
+                {{"resourceDetails", {{"source", "Azure"}, {"id", machine_id}}},
+                 {"displayName", display_name},
+                 {"status", {{"code", code}}},
+                 {"additionalData", std::move(additional_data)}}}};
+  if (!remediation.empty()) {
+    body["properties"]["metadata"] = {{"remediationDescription", remediation}};
+  }
+  return body;
+}
+
 }  // namespace preflight::testing::arm_shapes

@@ -75,6 +75,7 @@ nlohmann::json ReportOf(CloudWorld& world) {
 
 TEST(ReportCloudSchema, OnboardedP2ValidatesWithEveryCloudField) {
   CloudWorld world;
+  world.NoIndividualRecommendations();
   world.PlanP2();
   const std::string sec = shapes::SubScope() + "/providers/Microsoft.Security";
   world.arm.OnList(sec + "/settings", "2022-05-01", ArmOk(shapes::DefaultSettings()));

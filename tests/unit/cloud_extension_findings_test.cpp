@@ -198,17 +198,24 @@ TEST(ExtensionCheck, ComparesWithTheLocalFolder) {
 
 TEST(VulnerabilityFindingsCheck, HealthyPasses) {
   CloudWorld world;
+  world.NoIndividualRecommendations();
   world.arm.OnGet(kAssessment, "2021-06-01",
                   ArmOk(shapes::AssessmentBody(shapes::kVmId, "Healthy")));
   const CheckResult r = VulnerabilityFindingsCheck().Run(world.Ctx());
   EXPECT_EQ(r.status, Status::kPass) << r.summary;
   EXPECT_EQ(
       Cloud(r).at("vulnerability_findings"),
-      nlohmann::json({{"status", "Healthy"}, {"count", 0}, {"cves", nlohmann::json::array()}}));
+      nlohmann::json({{"status", "Healthy"},
+                      {"count", 0},
+                      {"cves", nlohmann::json::array()},
+                      {"model", "grouped"},
+                      {"by_severity",
+                       {{"Critical", 0}, {"High", 0}, {"Medium", 0}, {"Low", 0}, {"Other", 0}}}}));
 }
 
 TEST(VulnerabilityFindingsCheck, UnhealthyWarnsWithTheCves) {
   CloudWorld world;
+  world.NoIndividualRecommendations();
   world.arm.OnGet(kAssessment, "2021-06-01",
                   ArmOk(shapes::AssessmentBody(shapes::kVmId, "Unhealthy")));
   auto findings = shapes::ScenarioFindings();
@@ -238,6 +245,7 @@ TEST(VulnerabilityFindingsCheck, NoResultsYetSaysHowLongSinceOnboarding) {
            {std::chrono::hours(72), "more than the documented \"up to 12 hours\""}}) {
     SCOPED_TRACE(part);
     CloudWorld world;
+    world.NoIndividualRecommendations();
     world.arm.OnGet(kAssessment, "2021-06-01", ArmFail(404, "NotFound", "not found"));
     shapes::ExtStatus s;
     s.time = time_ago(ago);
@@ -250,6 +258,7 @@ TEST(VulnerabilityFindingsCheck, NoResultsYetSaysHowLongSinceOnboarding) {
   }
   // Nothing says when: the 12 hours are still named.
   CloudWorld unknown;
+  unknown.NoIndividualRecommendations();
   unknown.arm.OnGet(kAssessment, "2021-06-01", ArmFail(404, "NotFound", "not found"));
   const CheckResult u = VulnerabilityFindingsCheck().Run(unknown.Ctx());
   EXPECT_EQ(u.status, Status::kWarn);
@@ -258,6 +267,7 @@ TEST(VulnerabilityFindingsCheck, NoResultsYetSaysHowLongSinceOnboarding) {
 
 TEST(VulnerabilityFindingsCheck, SubAssessmentFailureKeepsTheStatus) {
   CloudWorld world;
+  world.NoIndividualRecommendations();
   world.arm.OnGet(kAssessment, "2021-06-01",
                   ArmOk(shapes::AssessmentBody(shapes::kVmId, "Unhealthy")));
   world.arm.OnList(
@@ -272,6 +282,7 @@ TEST(VulnerabilityFindingsCheck, SubAssessmentFailureKeepsTheStatus) {
 
 TEST(VulnerabilityFindingsCheck, MalformedAssessmentWarns) {
   CloudWorld world;
+  world.NoIndividualRecommendations();
   world.arm.OnGet(kAssessment, "2021-06-01", ArmOk({{"properties", {{"status", "x"}}}}));
   const CheckResult r = VulnerabilityFindingsCheck().Run(world.Ctx());
   EXPECT_EQ(r.status, Status::kWarn);
@@ -339,6 +350,7 @@ TEST(OrgMatchCheck, NotOnboardedLocallySkipsAndPackageWithoutOrgWarns) {
 
 TEST(CloudReport, ChecksMergeIntoOneCompleteSectionWithEveryError) {
   CloudWorld world;
+  world.NoIndividualRecommendations();
   world.PlanP2();
   world.arm.OnGet(kVmExt, "2024-07-01", ArmOk(shapes::VmExtensionBody("Failed", FailedExit5())),
                   kExpand);

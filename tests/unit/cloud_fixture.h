@@ -60,6 +60,14 @@ struct CloudWorld : FakePlatform {
     }
   }
 
+  // The machine's recommendations (Assessments_List, 2021-06-01) hold no individual
+  // SoftwareUpdate recommendation, as on a tenant before the grouped -> individual transition:
+  // azure.vulnerability_findings falls back to the grouped model.
+  void NoIndividualRecommendations() {
+    arm.OnList(access.machine.resource_id + "/providers/Microsoft.Security/assessments",
+               "2021-06-01", ArmOk({{"value", nlohmann::json::array()}}));
+  }
+
   FakeFileSystem fs;
   std::unique_ptr<FileSystem> tree;
   FakeArmClient arm;

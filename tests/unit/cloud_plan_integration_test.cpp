@@ -6,6 +6,7 @@
 
 #include "agent/check_registry.h"
 #include "probes/azure/direct_onboarding_check.h"
+#include "probes/azure/edr_check.h"
 #include "probes/azure/extension_check.h"
 #include "probes/azure/integration_check.h"
 #include "probes/azure/org_match_check.h"
@@ -40,8 +41,9 @@ const nlohmann::json& Cloud(const CheckResult& r) { return r.report.at("cloud");
 // Made by the registry, which names them: each error record must carry the registered id.
 std::vector<std::unique_ptr<Check>> AllCloudChecks() {
   std::vector<std::unique_ptr<Check>> checks;
-  for (const char* id : {"azure.plan", "azure.integration", "azure.vulnerability_assessment",
-                         "azure.extension", "azure.vulnerability_findings", "azure.org_match"}) {
+  for (const char* id :
+       {"azure.plan", "azure.integration", "azure.vulnerability_assessment", "azure.extension",
+        "azure.vulnerability_findings", "azure.org_match", "azure.edr"}) {
     checks.push_back(MakeCheck(id));
   }
   return checks;
@@ -103,8 +105,9 @@ TEST(CloudChecks, NotApplicableOutsideAzureBeforeAnyIdentityIsNeeded) {
   // Outside Azure there is no extension and no assessment to read, identity or not: both say so
   // with one shared cause; azure.org_match has nothing to compare without a local organisation.
   nlohmann::json causes = nlohmann::json::array();
-  for (const Check* check : std::initializer_list<const Check*>{
-           new ExtensionCheck(), new VulnerabilityFindingsCheck(), new OrgMatchCheck()}) {
+  for (const Check* check :
+       std::initializer_list<const Check*>{new ExtensionCheck(), new VulnerabilityFindingsCheck(),
+                                           new OrgMatchCheck(), new EdrCheck()}) {
     std::unique_ptr<const Check> owned(check);
     SCOPED_TRACE(std::string(check->Id()));
     CloudWorld world(azure::EnvironmentKind::kOther);
@@ -114,9 +117,10 @@ TEST(CloudChecks, NotApplicableOutsideAzureBeforeAnyIdentityIsNeeded) {
     EXPECT_FALSE(r.evidence.at("reason") == "no_identity");
     if (r.evidence.contains("cause")) causes.push_back(r.evidence.at("cause"));
   }
-  ASSERT_EQ(causes.size(), 2U);
+  ASSERT_EQ(causes.size(), 3U);
   EXPECT_EQ(causes[0].at("id"), "azure.outside_azure");
   EXPECT_EQ(causes[0], causes[1]);
+  EXPECT_EQ(causes[0], causes[2]);
 }
 
 TEST(CloudChecks, TransportErrorsAreWarningsThatSayWhatCouldNotBeLearned) {

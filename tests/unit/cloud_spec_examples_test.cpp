@@ -166,6 +166,7 @@ TEST(SpecOnboardingTime, AnExtensionStillCreatingGivesNone) {
 
   // Before: "... although MDE was onboarded 1828 d ... ago".
   CloudWorld world;
+  world.NoIndividualRecommendations();
   world.arm.OnGet(std::string(testing::arm_shapes::kVmId) + "/extensions/MDE.Linux", "2024-07-01",
                   ArmOk(creating), "$expand=instanceView");
   world.arm.OnGet(std::string(testing::arm_shapes::kVmId) +
@@ -187,6 +188,7 @@ TEST(SpecOnboardingTime, ASucceededArcExtensionGivesItsStatusTime) {
   EXPECT_EQ(parsed.SucceededAt(), "2019-08-08T20:42:10.999Z");
 
   CloudWorld world(azure::EnvironmentKind::kAzureArc);
+  world.NoIndividualRecommendations();
   world.arm.OnGet(std::string(testing::arm_shapes::kArcId) + "/extensions/MDE.Linux", "2024-07-10",
                   ArmOk(succeeded));
   world.arm.OnGet(std::string(testing::arm_shapes::kArcId) +

@@ -113,7 +113,7 @@ TEST(BuildReport, CloudSectionHasEveryFieldAndAllErrors) {
   const auto& cloud = report.at("cloud");
   for (const char* key : {"pricing_tier", "sub_plan", "mde_integration_enabled",
                           "vulnerability_assessment_provider", "direct_onboarding_designated",
-                          "vulnerability_findings", "tenant_org_id", "org_id_match"}) {
+                          "vulnerability_findings", "tenant_org_id", "org_id_match", "edr"}) {
     ASSERT_TRUE(cloud.contains(key)) << key;
     EXPECT_TRUE(cloud.at(key).is_null()) << key;
   }
