@@ -15,7 +15,9 @@ constexpr std::size_t kMaxOutput = 16 * 1024 * 1024;
 }  // namespace
 
 AgentRun RunAgent(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  std::vector<std::string> argv = {"/usr/bin/env"};
+  // network.mde probes nothing unless the test names endpoints (tests/CMakeLists.txt).
+  std::vector<std::string> argv = {"/usr/bin/env",
+                                   "MDE_PREFLIGHT_NETWORK_ENDPOINTS=" PREFLIGHT_NO_ENDPOINTS};
   argv.insert(argv.end(), env.begin(), env.end());
   argv.push_back(PREFLIGHT_BINARY);
   argv.insert(argv.end(), args.begin(), args.end());
