@@ -24,7 +24,7 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 // A status line and its headers are all a probe needs; a body is read no further than this.
-constexpr std::size_t kMaxProbeBodyBytes = 64 * 1024;
+constexpr std::size_t kMaxProbeBodyBytes = std::size_t{64} * 1024;
 // A presented chain longer than this is hostile; the rest is not examined.
 constexpr int kMaxChainCertificates = 16;
 

@@ -4,8 +4,8 @@
 MDE_PREFLIGHT_BIN names the agent. With MDE_PREFLIGHT_WINE set (the wine64 loader), the agent is
 the Windows build and runs under Wine: its probes go through WinHTTP, its proxy comes from the
 TelemetryProxyServer policy instead of HTTPS_PROXY / the managed config. Every endpoint list the
-agent gets here names 127.0.0.1 only; test_touches_only_loopback proves the agent connects
-nowhere else.
+agent gets here names loopback only (127.0.0.1; localhost under Wine, see TARGET_HOST);
+test_touches_only_loopback proves the agent connects nowhere else.
 """
 
 import json
@@ -29,6 +29,10 @@ WINE = os.environ.get("MDE_PREFLIGHT_WINE", "")
 # Small, so the deadline tests are quick; the bound asserted is the issue's: deadline + 1 s.
 DEADLINE_S = 3
 TELEMETRY_KEY = r"HKLM\Software\Policies\Microsoft\Windows\DataCollection"
+# Wine 8's WinHTTP skips CONNECT when the proxy and the target have the same host name (it
+# compares names, not ports: dlls/winhttp/request.c, open_connection), so under Wine the target
+# is named localhost and the proxy 127.0.0.1. Both are loopback.
+TARGET_HOST = "localhost" if WINE else "127.0.0.1"
 
 
 def host_path(path):
@@ -76,7 +80,7 @@ class NetworkCheckTest(unittest.TestCase):
 
     def endpoints(self, *ports, path="/ping"):
         name = f"endpoints-{self.id().rsplit('.', 1)[-1]}.txt"
-        return self.write(name, "".join(f"https://127.0.0.1:{p}{path}\n" for p in ports))
+        return self.write(name, "".join(f"https://{TARGET_HOST}:{p}{path}\n" for p in ports))
 
     def run_agent(self, endpoint_file, extra_env=None, args=(), wrapper=()):
         env = clean_env(self.config, {"MDE_PREFLIGHT_NETWORK_ENDPOINTS": host_path(endpoint_file),
@@ -182,7 +186,7 @@ class NetworkCheckTest(unittest.TestCase):
         self.assertEqual(check["evidence"]["proxy"]["source"], source)
         [entry] = report["connectivity"]
         self.assertEqual(entry["via_proxy"], True, entry)
-        self.assertIn(f"CONNECT 127.0.0.1:{self.good.port} HTTP/1.1", self.proxy_log(proxy))
+        self.assertIn(f"CONNECT {TARGET_HOST}:{self.good.port} HTTP/1.1", self.proxy_log(proxy))
 
     @unittest.skipIf(WINE, "the managed config is MDE for Linux's")
     def test_managed_config_proxy_carries_the_probes(self):
@@ -202,6 +206,12 @@ class NetworkCheckTest(unittest.TestCase):
         self.assertEqual(report["connectivity"][0]["via_proxy"], True)
         self.assertIn(f"CONNECT 127.0.0.1:{self.good.port} HTTP/1.1", self.proxy_log(proxy))
 
+    # Wine 8's WinHTTP reads the proxy's 407 to CONNECT and then starts TLS on the refused tunnel
+    # anyway (WINEDEBUG=+winhttp: read_reply status 407, then netconn_secure_connect fails with
+    # ERROR_WINHTTP_SECURE_CHANNEL_ERROR), so the 407 never reaches the caller; Windows returns it
+    # as the response. The verdict for a 407 is tested on both builds by
+    # NetworkVerdict.EvaluateTable ("407") in the unit tests.
+    @unittest.skipIf(WINE, "Wine's WinHTTP does not surface a proxy's 407 to CONNECT")
     def test_proxy_demanding_authentication_is_unsupported(self):
         proxy = self.start_proxy(demand_auth=True)
         env, _ = self.proxy_env(proxy)
