@@ -151,7 +151,7 @@ CheckResult NetworkCheck::Run(const Context& ctx) const {
     return result;
   }
   if (plan.endpoints.empty()) {
-    return Skip("The endpoint list " + ctx.network.endpoints_path + " names no endpoints.");
+    return Skip("network_endpoints_file lists no endpoints.");
   }
   NetworkFacts facts;
   facts.proxy = ThisMachinesProxy(ctx);
