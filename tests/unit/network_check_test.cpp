@@ -341,6 +341,17 @@ TEST(NetworkProbing, NothingStartsAfterTheDeadline) {
   EXPECT_TRUE(prober.Requests().empty());
 }
 
+// The fake world online, with `prober` and a private endpoint list.
+ContextParts Online(testing::FakeWorld& world, const ConnectionProber& prober,
+                    const std::string& list_path, const std::string& list) {
+  ContextParts parts = world.Parts();
+  parts.offline = false;
+  parts.prober = &prober;
+  parts.network.endpoints_path = list_path;
+  parts.network.endpoints_text = list;
+  return parts;
+}
+
 TEST(NetworkCheckRun, SkipsOfflineUnderAnotherRootAndWithoutAProber) {
   testing::FakeWorld world;
   ScriptedProber prober(milliseconds(0));
@@ -361,19 +372,17 @@ TEST(NetworkCheckRun, PrivateListThroughTheManagedProxy) {
                    R"({"cloudService":{"proxy":"http://proxy.corp:3128/"}})");
   world.env.Set("HTTPS_PROXY", "http://env-proxy:8080");
   ScriptedProber prober(milliseconds(0));
-  ContextParts parts = world.Parts();
-  parts.offline = false;
-  parts.prober = &prober;
-  parts.network.endpoints_path = "/etc/mde-preflight/endpoints.txt";
-  parts.network.endpoints_text = "https://a.example/\nhttps://b.example/\n";
+  const ContextParts parts = Online(world, prober, "/etc/mde-preflight/endpoints.txt",
+                                    "https://a.example/\nhttps://b.example/\n");
   const CheckResult r = NetworkCheck().Run(MakeContext(parts));
 #ifdef _WIN32
   EXPECT_EQ(r.evidence["proxy"]["source"], "none");
 #else
   EXPECT_EQ(r.evidence["proxy"]["source"], "managed config cloudService.proxy");
   EXPECT_EQ(r.evidence["proxy"]["overrides"], nlohmann::json::array({"HTTPS_PROXY"}));
-  for (const auto& request : prober.Requests())
+  for (const auto& request : prober.Requests()) {
     EXPECT_EQ(request.proxy_url, "http://proxy.corp:3128/");
+  }
 #endif
   EXPECT_EQ(r.report["connectivity"].size(), 2U);
   EXPECT_EQ(r.evidence["endpoints"], "/etc/mde-preflight/endpoints.txt");
@@ -382,11 +391,7 @@ TEST(NetworkCheckRun, PrivateListThroughTheManagedProxy) {
 TEST(NetworkCheckRun, UnusableListFailsAndEmptyListSkips) {
   testing::FakeWorld world;
   ScriptedProber prober(milliseconds(0));
-  ContextParts parts = world.Parts();
-  parts.offline = false;
-  parts.prober = &prober;
-  parts.network.endpoints_path = "list.txt";
-  parts.network.endpoints_text = "ftp://nope/\n";
+  ContextParts parts = Online(world, prober, "list.txt", "ftp://nope/\n");
   const CheckResult bad = NetworkCheck().Run(MakeContext(parts));
   EXPECT_EQ(bad.status, Status::kFail);
   EXPECT_NE(bad.summary.find("list.txt"), std::string::npos) << bad.summary;
