@@ -172,7 +172,11 @@ void SetProbeOptions(CurlOptions& o, const ConnectionProbeRequest& request, Exch
   o.Set(CURLOPT_URL, request.url.c_str());
   o.Set(CURLOPT_ERRORBUFFER, error_text);
   o.Set(CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500  // CURLOPT_PROTOCOLS_STR since 7.85.0
   o.Set(CURLOPT_PROTOCOLS_STR, "https");
+#else
+  o.Set(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTPS));
+#endif
   o.Set(CURLOPT_FOLLOWLOCATION, 0L);
   o.Set(CURLOPT_HTTPGET, 1L);
   // The chain is examined, not trusted: the caller compares its root with the roots MDE's

@@ -41,6 +41,7 @@ struct Marks {
 };
 
 void CALLBACK OnStatus(HINTERNET, DWORD_PTR context, DWORD status, LPVOID, DWORD) {
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): WinHTTP hands the context back as a DWORD_PTR.
   auto* marks = reinterpret_cast<Marks*>(context);
   if (marks == nullptr) return;
   const auto mark = [](std::optional<Clock::time_point>& when) {
@@ -122,7 +123,7 @@ std::string SpkiSha256(PCCERT_CONTEXT cert) {
 // stores, up to a root when one is found (trusted or not: only its key is compared).
 void ReadChain(HINTERNET request, ConnectionProbeResult& r) {
   PCCERT_CONTEXT leaf = nullptr;
-  DWORD size = sizeof leaf;
+  DWORD size = sizeof(PCCERT_CONTEXT);  // the option's buffer is the pointer itself
   if (!::WinHttpQueryOption(request, WINHTTP_OPTION_SERVER_CERT_CONTEXT, &leaf, &size) ||
       leaf == nullptr) {
     return;

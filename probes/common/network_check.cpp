@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -128,7 +129,11 @@ std::vector<ProbedEndpoint> ProbeEndpoints(const ConnectionProber& prober,
   };
   std::vector<std::thread> workers;
   const std::size_t count = std::min(std::max<std::size_t>(parallelism, 1), endpoints.size());
-  for (std::size_t w = 1; w < count; ++w) workers.emplace_back(work);
+  try {
+    for (std::size_t w = 1; w < count; ++w) workers.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads: the ones started and this one share the work; the deadline still holds.
+  }
   work();
   for (std::thread& worker : workers) worker.join();
   return out;
