@@ -71,6 +71,41 @@ Result<Settings> LoadConfig(const std::optional<std::string>& named, const Envir
   return settings;
 }
 
+// network.mde's private endpoint list and expected roots: small text files, read like the config
+// (from the real file system, relative paths against the working directory).
+Result<std::string> ReadNetworkFile(const std::string& path, const char* setting) {
+  if (path.empty()) return std::string();
+  std::string absolute = path;
+  std::error_code ec;
+  if (const auto full = std::filesystem::absolute(path, ec); !ec) absolute = full.string();
+  auto text = MakeFileSystem("/")->ReadFile(absolute, kMaxConfigBytes);
+  if (!text.Ok()) {
+    return MakeError(ErrorKind::kInvalid, std::string(setting) + ": " + text.Err().message);
+  }
+  return text;
+}
+
+Result<Done> LoadNetworkFiles(Options& options) {
+  auto endpoints = ReadNetworkFile(options.network_endpoints_file, "network_endpoints_file");
+  if (!endpoints.Ok()) return endpoints.Err();
+  auto roots = ReadNetworkFile(options.network_expected_roots_file, "network_expected_roots_file");
+  if (!roots.Ok()) return roots.Err();
+  options.network_endpoints_text = std::move(endpoints).Value();
+  options.network_expected_roots_text = std::move(roots).Value();
+  return Done{};
+}
+
+NetworkSettings NetworkSettingsOf(const Options& options) {
+  NetworkSettings network;
+  network.endpoints_path = options.network_endpoints_file;
+  network.endpoints_text = options.network_endpoints_text;
+  network.roots_path = options.network_expected_roots_file;
+  network.roots_text = options.network_expected_roots_text;
+  network.geography = options.mde_geography;
+  network.timeout = options.network_timeout;
+  return network;
+}
+
 Result<Options> LoadOptions(const CommandLine& line, const Environment& env) {
   auto env_settings = SettingsFromEnvironment(env);
   if (!env_settings.Ok()) return env_settings.Err();
@@ -84,6 +119,7 @@ Result<Options> LoadOptions(const CommandLine& line, const Environment& env) {
   Options options = std::move(resolved).Value();
   options.config_path = config_path;
   if (options.report_path.empty()) options.report_path = DefaultReportPath(env);
+  if (auto files = LoadNetworkFiles(options); !files.Ok()) return files.Err();
   if (options.root != "/") {
     std::error_code ec;
     const std::filesystem::path root = std::filesystem::absolute(options.root, ec);
@@ -115,8 +151,8 @@ ProducedReport ProduceReport(const Options& options, const CheckList& checks) {
   cloud.arm_endpoint = options.arm_endpoint;
   cloud.client_id = options.client_id;
   cloud.designated_subscription = options.designated_subscription;
-  const auto session =
-      Session::Create(options.root, options.offline, started + options.timeout, cloud);
+  const auto session = Session::Create(options.root, options.offline, started + options.timeout,
+                                       cloud, NetworkSettingsOf(options));
   const Context& ctx = session->Ctx();
   RunOutcome outcome =
       RunChecks(checks, session->SharedContext(session), RunPolicy{options.ignore});

@@ -13,6 +13,7 @@
 #include "probes/azure/plan_check.h"
 #include "probes/azure/vulnerability_assessment_check.h"
 #include "probes/azure/vulnerability_findings_check.h"
+#include "probes/common/network_check.h"
 #include "probes/linux/fanotify/fanotify_check.h"
 #include "probes/linux/kernel_check.h"
 #include "probes/linux/mde_install_check.h"
@@ -73,6 +74,8 @@ constexpr CheckEntry kChecks[] = {
     {"windows.minifilters", "File-system minifilters", WINDOWS_ONLY(MakeMinifiltersCheck)},
     {"mde.install", "Microsoft Defender for Endpoint installation",
      TWINS(Make<MdeInstallCheck>, Make<WindowsMdeInstallCheck>)},
+    {"network.mde", "MDE cloud endpoints, proxy and TLS inspection",
+     EVERYWHERE(Make<NetworkCheck>)},
     {"azure.extension.local", "MDE VM extension (local state)",
      EVERYWHERE(Make<ExtensionLocalCheck>)},
     {"azure.plan", "Defender for Servers plan", EVERYWHERE(Make<PlanCheck>)},

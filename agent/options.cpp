@@ -22,6 +22,8 @@ constexpr int kMinIntervalMinutes = 5;
 constexpr int kMaxIntervalMinutes = 7 * 24 * 60;
 // interval_seconds is for tests and demonstrations (a cycle in seconds); it has the same ceiling.
 constexpr int kMaxIntervalSeconds = kMaxIntervalMinutes * 60;
+// The network probes share one deadline; two minutes is more than any proxy needs to answer.
+constexpr int kMaxNetworkTimeoutSeconds = 120;
 
 // Every setting, once. Help lines are written for `--help` (UsageText); the order is its order.
 const Setting kSettings[] = {
@@ -117,6 +119,39 @@ const Setting kSettings[] = {
      .fallback = "false",
      .help = "merge the verdict into the machine's own Azure tags (mdeReadiness, "
              "mdeReadinessAt, mdeReadinessBlocking); needs Tag Contributor"},
+    {.name = "network_endpoints_file",
+     .env = "MDE_PREFLIGHT_NETWORK_ENDPOINTS",
+     .key = "network_endpoints_file",
+     .kind = Kind::kPath,
+     .target = &Options::network_endpoints_file,
+     .value_name = "FILE",
+     .help = "network.mde: probe the https URLs listed in FILE (one a line) instead of the "
+             "built-in MDE endpoint sets"},
+    {.name = "network_expected_roots_file",
+     .env = "MDE_PREFLIGHT_NETWORK_EXPECTED_ROOTS",
+     .key = "network_expected_roots_file",
+     .kind = Kind::kPath,
+     .target = &Options::network_expected_roots_file,
+     .value_name = "FILE",
+     .help = "network.mde: the roots (SPKI SHA-256, JSON) a chain must end at instead of the "
+             "built-in ones (sovereign clouds, tests)"},
+    {.name = "mde_geography",
+     .key = "mde_geography",
+     .kind = Kind::kText,
+     .target = &Options::mde_geography,
+     .value_name = "GEO",
+     .help = "network.mde: the MDE geography whose endpoints are probed (us, eu, uk, au) when "
+             "the onboarding information does not name one"},
+    {.name = "network_timeout",
+     .env = "MDE_PREFLIGHT_NETWORK_TIMEOUT",
+     .key = "network_timeout_seconds",
+     .kind = Kind::kNumber,
+     .target = &Options::network_timeout,
+     .fallback = "10",
+     .value_name = "SECONDS",
+     .help = "network.mde: one deadline for all endpoint probes",
+     .min = 1,
+     .max = kMaxNetworkTimeoutSeconds},
     {.name = "verbose",
      .flag = "-v,--verbose",
      .key = "verbose",

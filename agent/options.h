@@ -50,6 +50,15 @@ struct Options {
   std::chrono::seconds interval_seconds{0};  // 0: not set, interval applies
   std::string report_path;                   // empty: the platform default (DefaultReportPath)
   bool publish_tags = false;                 // --publish-tags: agent/publish.h
+  // network.mde (README "Network endpoints"): private lists instead of the built-in ones.
+  std::string network_endpoints_file;
+  std::string network_expected_roots_file;
+  std::string mde_geography;  // empty: the onboarding information's, else "us"
+  std::chrono::seconds network_timeout{0};
+  // The two files' contents, read by LoadOptions (app.cpp) so that an unreadable one is a usage
+  // error, and re-read with the config when the service reloads.
+  std::string network_endpoints_text;
+  std::string network_expected_roots_text;
 };
 
 // One setting's value as a source gave it, already validated.

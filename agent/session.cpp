@@ -7,7 +7,8 @@ namespace preflight {
 
 std::shared_ptr<const Session> Session::Create(const std::string& root, bool offline,
                                                std::chrono::steady_clock::time_point deadline,
-                                               const CloudOptions& cloud) {
+                                               const CloudOptions& cloud,
+                                               const NetworkSettings& network) {
   std::shared_ptr<Session> s(new Session());
   s->fs_ = MakeFileSystem(root);
   s->processes_ = MakeProcessRunner();
@@ -15,6 +16,7 @@ std::shared_ptr<const Session> Session::Create(const std::string& root, bool off
   s->system_ = MakeSystemInfo();
   s->env_ = MakeEnvironment();
   s->registry_ = MakeRegistry();
+  s->prober_ = MakeConnectionProber();
   ContextParts parts;
   parts.fs = s->fs_.get();
   parts.processes = s->processes_.get();
@@ -26,6 +28,8 @@ std::shared_ptr<const Session> Session::Create(const std::string& root, bool off
   parts.live = s->fs_->IsLiveRoot();
   parts.offline = offline;
   parts.deadline = deadline;
+  parts.prober = s->prober_.get();
+  parts.network = network;
   s->ctx_.emplace(MakeContext(parts));
   if (!offline && s->ctx_->live) {
     CloudOptions options = cloud;

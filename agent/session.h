@@ -5,6 +5,7 @@
 #include <string>
 
 #include "agent/cloud_session.h"
+#include "platform/connection_probe.h"
 #include "platform/environment.h"
 #include "platform/file_system.h"
 #include "platform/process_runner.h"
@@ -23,7 +24,8 @@ class Session {
   // confirms the environment and builds the identity before any check runs (cloud_session.h).
   static std::shared_ptr<const Session> Create(const std::string& root, bool offline,
                                                std::chrono::steady_clock::time_point deadline,
-                                               const CloudOptions& cloud = {});
+                                               const CloudOptions& cloud = {},
+                                               const NetworkSettings& network = {});
 
   std::shared_ptr<const Context> SharedContext(const std::shared_ptr<const Session>& self) const {
     return {self, &*ctx_};
@@ -41,6 +43,7 @@ class Session {
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<Environment> env_;
   std::unique_ptr<CloudSession> cloud_;
+  std::unique_ptr<ConnectionProber> prober_;
   mutable HostFacts facts_;
   std::optional<Context> ctx_;
 };

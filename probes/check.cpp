@@ -50,7 +50,9 @@ Context MakeContext(const ContextParts& parts) {
               parts.offline,
               parts.deadline,
               parts.cloud,
-              parts.clock != nullptr ? *parts.clock : SystemClock()};
+              parts.clock != nullptr ? *parts.clock : SystemClock(),
+              parts.prober,
+              parts.network};
   return ctx;
 }
 

@@ -17,6 +17,7 @@ class Environment;
 class ServiceManager;
 class SystemInfo;
 class Registry;
+class ConnectionProber;
 namespace azure {
 struct CloudAccess;
 }
@@ -36,6 +37,17 @@ struct CheckResult {
   nlohmann::json report = nlohmann::json::object();
 };
 
+// What network.mde takes from the agent's settings (README "Network endpoints"). The agent reads
+// the override files, so a check sees their text, not the machine's paths.
+struct NetworkSettings {
+  std::string endpoints_path;  // a private endpoint list; empty: the built-in sets
+  std::string endpoints_text;
+  std::string roots_path;  // expected roots; empty: the built-in ones
+  std::string roots_text;
+  std::string geography;  // empty: the onboarding information's, else the built-in default
+  std::chrono::milliseconds timeout{10'000};
+};
+
 // Everything a check may touch. All side effects go through these interfaces (STYLE.md, 3),
 // the clock included. Built by MakeContext.
 struct Context {
@@ -53,6 +65,9 @@ struct Context {
   // before the cloud layer ran.
   const azure::CloudAccess* cloud = nullptr;
   const Clock& clock = SystemClock();
+  // The HTTPS stage prober network.mde uses; null where the world has none (the check skips).
+  const ConnectionProber* prober = nullptr;
+  NetworkSettings network{};
 
   // Time left before the deadline by `clock`, never negative.
   std::chrono::milliseconds Remaining() const;
@@ -74,6 +89,8 @@ struct ContextParts {
   bool offline = false;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   const azure::CloudAccess* cloud = nullptr;
+  const ConnectionProber* prober = nullptr;
+  NetworkSettings network{};
 };
 
 // Throws std::invalid_argument naming the first missing part: a wiring mistake, which the first

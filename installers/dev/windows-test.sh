@@ -85,6 +85,9 @@ build_s=$(since "$t")
 # A fresh prefix: nothing from an earlier run or from the user's ~/.wine leaks into the tests.
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/mde-preflight-wine.XXXXXX")
 export WINEPREFIX=$scratch/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+# network.mde probes nothing in the Windows services Wine starts (their environment is the
+# prefix's, not a test's): the empty endpoint list tests/CMakeLists.txt writes.
+export MDE_PREFLIGHT_NETWORK_ENDPOINTS="Z:$build/tests/no_endpoints.txt"
 unset DISPLAY  # headless: no window may ever open
 cleanup() {
   wineserver -k >/dev/null 2>&1 </dev/null || true

@@ -14,6 +14,7 @@
 #include "platform/http.h"
 #include "platform/http_parsers.h"
 #include "platform/http_request_rules.h"
+#include "platform/linux/curl_util.h"
 
 namespace preflight {
 namespace {
@@ -24,13 +25,9 @@ namespace {
 constexpr long kLowSpeedLimitBytes = 1;
 constexpr long kLowSpeedTimeSeconds = 15;
 
-struct CurlEasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
 struct CurlSlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
-using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
 using CurlSlist = std::unique_ptr<curl_slist, CurlSlistDeleter>;
 
 struct Transfer {
@@ -90,20 +87,7 @@ ErrorKind KindOf(CURLcode code) {
   }
 }
 
-// Records the first failing setopt so Prepare checks once.
-class Options {
- public:
-  explicit Options(CURL* handle) : handle_(handle) {}
-  template <class T>
-  void Set(CURLoption option, T value) {
-    if (code_ == CURLE_OK) code_ = curl_easy_setopt(handle_, option, value);
-  }
-  CURLcode Code() const { return code_; }
-
- private:
-  CURL* handle_;
-  CURLcode code_ = CURLE_OK;
-};
+using Options = CurlOptions;
 
 // Everything one Send owns. curl keeps pointers to the header list, `transfer` and `error_text`
 // until the easy handle is cleaned up, so a Call never moves, and `easy` is declared last so that
@@ -126,13 +110,6 @@ struct Call {
   char error_text[CURL_ERROR_SIZE] = {};
   CurlEasy easy;
 };
-
-CURLcode GlobalInit() {
-  static std::once_flag init_once;
-  static CURLcode init_code = CURLE_OK;
-  std::call_once(init_once, [] { init_code = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return init_code;
-}
 
 bool AppendHeader(CurlSlist& list, const std::string& line) {
   curl_slist* grown = curl_slist_append(list.get(), line.c_str());
@@ -258,7 +235,7 @@ class CurlHttpClient final : public HttpClient {
     auto checked = CheckHttpRequest(request, std::chrono::steady_clock::now());
     if (!checked.Ok()) return checked.Err();
     Call call(request, std::move(checked).Value());
-    if (const CURLcode init = GlobalInit(); init != CURLE_OK) {
+    if (const CURLcode init = CurlGlobalInit(); init != CURLE_OK) {
       return call.Fail(ErrorKind::kOther, curl_easy_strerror(init));
     }
     if (auto prepared = Prepare(call); !prepared.Ok()) return prepared.Err();
@@ -269,6 +246,13 @@ class CurlHttpClient final : public HttpClient {
 };
 
 }  // namespace
+
+CURLcode CurlGlobalInit() {
+  static std::once_flag init_once;
+  static CURLcode init_code = CURLE_OK;
+  std::call_once(init_once, [] { init_code = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return init_code;
+}
 
 std::unique_ptr<HttpClient> MakeHttpClient() { return std::make_unique<CurlHttpClient>(); }
 

@@ -20,6 +20,7 @@
 #include "platform/http_parsers.h"
 #include "platform/http_request_rules.h"
 #include "platform/windows/win32_util.h"
+#include "platform/windows/winhttp_util.h"
 
 namespace preflight {
 namespace {
@@ -28,11 +29,6 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 constexpr DWORD kReadChunk = 64 * 1024;
-
-struct InternetCloser {
-  void operator()(HINTERNET handle) const { ::WinHttpCloseHandle(handle); }
-};
-using UniqueInternet = std::unique_ptr<void, InternetCloser>;
 
 ErrorKind KindOf(DWORD code) {
   switch (code) {
@@ -59,36 +55,6 @@ ErrorKind KindOf(DWORD code) {
   }
 }
 
-// WinHTTP's messages live in winhttp.dll, not in the system table; name the common ones.
-std::string Describe(DWORD code) {
-  const char* text = nullptr;
-  switch (code) {
-    case ERROR_WINHTTP_TIMEOUT:
-    case ERROR_TIMEOUT:
-    case WSAETIMEDOUT:
-      text = "timed out";
-      break;
-    case ERROR_WINHTTP_CANNOT_CONNECT:
-      text = "could not connect";
-      break;
-    case ERROR_WINHTTP_CONNECTION_ERROR:
-      text = "connection reset or closed";
-      break;
-    case ERROR_WINHTTP_NAME_NOT_RESOLVED:
-      text = "host name not resolved";
-      break;
-    case ERROR_WINHTTP_INVALID_SERVER_RESPONSE:
-      text = "invalid response from the server";
-      break;
-    case ERROR_WINHTTP_SECURE_FAILURE:
-      text = "TLS certificate or handshake failed";
-      break;
-    default:
-      return win32::Win32Message(code);
-  }
-  return std::string(text) + " (WinHTTP error " + std::to_string(code) + ")";
-}
-
 // Time left of the exchange, as WinHTTP's DWORD milliseconds (at least 1: 0 means "none").
 DWORD Left(Clock::time_point end) {
   const auto left = std::chrono::ceil<milliseconds>(end - Clock::now()).count();
@@ -98,7 +64,8 @@ DWORD Left(Clock::time_point end) {
 // The error for a WinHTTP call that just failed: reads GetLastError, so call it at once.
 Error WinFail(const CheckedHttpRequest& checked, std::string_view step) {
   const DWORD code = ::GetLastError();
-  return HttpError(checked.where, KindOf(code), std::string(step) + ": " + Describe(code));
+  return HttpError(checked.where, KindOf(code),
+                   std::string(step) + ": " + DescribeWinHttpError(code));
 }
 
 Error Fail(const CheckedHttpRequest& checked, ErrorKind kind, std::string_view what) {
@@ -167,19 +134,6 @@ struct Handles {
   UniqueInternet connection;
   UniqueInternet request;
 };
-
-// TLS 1.2 or later only, as MDE itself requires (reference/windows.md, prerequisites).
-void RequireModernTls(HINTERNET session) {
-  DWORD protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
-#ifdef WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3
-  protocols |= WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3;
-#endif
-  if (!::WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof protocols)) {
-    // Older systems reject the TLS 1.3 bit; TLS 1.2 alone is still the floor.
-    protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
-    ::WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof protocols);
-  }
-}
 
 // The wait for the response headers has its own timeout besides the receive timeout
 // (WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT); both get the time left.
@@ -341,6 +295,50 @@ class WinHttpClient final : public HttpClient {
 };
 
 }  // namespace
+
+std::string DescribeWinHttpError(DWORD code) {
+  const char* text = nullptr;
+  switch (code) {
+    case ERROR_WINHTTP_TIMEOUT:
+    case ERROR_TIMEOUT:
+    case WSAETIMEDOUT:
+      text = "timed out";
+      break;
+    case ERROR_WINHTTP_CANNOT_CONNECT:
+      text = "could not connect";
+      break;
+    case ERROR_WINHTTP_CONNECTION_ERROR:
+      text = "connection reset or closed";
+      break;
+    case ERROR_WINHTTP_NAME_NOT_RESOLVED:
+      text = "host name not resolved";
+      break;
+    case ERROR_WINHTTP_INVALID_SERVER_RESPONSE:
+      text = "invalid response from the server";
+      break;
+    case ERROR_WINHTTP_SECURE_FAILURE:
+      text = "TLS certificate or handshake failed";
+      break;
+    case ERROR_WINHTTP_SECURE_CHANNEL_ERROR:
+      text = "TLS handshake failed";
+      break;
+    default:
+      return win32::Win32Message(code);
+  }
+  return std::string(text) + " (WinHTTP error " + std::to_string(code) + ")";
+}
+
+void RequireModernTls(HINTERNET session) {
+  DWORD protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
+#ifdef WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3
+  protocols |= WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3;
+#endif
+  if (!::WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof protocols)) {
+    // Older systems reject the TLS 1.3 bit; TLS 1.2 alone is still the floor.
+    protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
+    ::WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof protocols);
+  }
+}
 
 std::unique_ptr<HttpClient> MakeHttpClient() { return std::make_unique<WinHttpClient>(); }
 

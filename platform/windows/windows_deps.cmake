@@ -66,6 +66,7 @@ include(${CMAKE_CURRENT_LIST_DIR}/compat/boost_process_fixes.cmake)
 preflight_boost_process_fixes("${_boost_include_dir}" PREFLIGHT_BOOST_PROCESS_FIXES)
 
 # Winsock for Boost.Asio (ws2_32, mswsock), BCryptGenRandom (bcrypt), RtlGetVersion (ntdll),
-# registry, service manager and tokens (advapi32), the HTTP client (winhttp), minifilter
+# registry, service manager and tokens (advapi32), the HTTP client (winhttp), certificate chains
+# and names for network.mde (crypt32), minifilter
 # enumeration (fltlib).
-set(PREFLIGHT_WIN32_LIBS ws2_32 mswsock ntdll shell32 advapi32 user32 bcrypt winhttp fltlib)
+set(PREFLIGHT_WIN32_LIBS ws2_32 mswsock ntdll shell32 advapi32 user32 bcrypt winhttp crypt32 fltlib)

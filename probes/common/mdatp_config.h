@@ -1,9 +1,19 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace preflight {
+
+// Where MDE for Linux keeps its onboarding information and managed settings (reference linux.md
+// sections 2.2 and 2.4), and their read bounds: the onboarding file is ~7 KiB (orgId blob,
+// signature, certificate chain); mdatp_managed.json is a small settings document.
+inline constexpr const char* kMdatpOnboardFile = "/etc/opt/microsoft/mdatp/mdatp_onboard.json";
+inline constexpr const char* kMdatpManagedFile =
+    "/etc/opt/microsoft/mdatp/managed/mdatp_managed.json";
+inline constexpr std::size_t kMaxOnboardingBytes = std::size_t{64} * 1024;
+inline constexpr std::size_t kMaxManagedBytes = std::size_t{256} * 1024;
 
 // What the agent reads from /etc/opt/microsoft/mdatp/mdatp_onboard.json. The signature and
 // certificate chain in the file are deliberately not kept.

@@ -24,19 +24,15 @@ constexpr const char* kDpkgStatus = "/var/lib/dpkg/status";
 constexpr const char* kDaemon = "/opt/microsoft/mdatp/sbin/wdavdaemon";
 constexpr const char* kCliLink = "/usr/bin/mdatp";
 constexpr const char* kCliBinary = "/opt/microsoft/mdatp/sbin/wdavdaemonclient";
-constexpr const char* kOnboardFile = "/etc/opt/microsoft/mdatp/mdatp_onboard.json";
+constexpr const char* kOnboardFile = kMdatpOnboardFile;
 constexpr const char* kOffboardFile = "/etc/opt/microsoft/mdatp/mdatp_offboard.json";
-constexpr const char* kManagedFile = "/etc/opt/microsoft/mdatp/managed/mdatp_managed.json";
+constexpr const char* kManagedFile = kMdatpManagedFile;
 constexpr const char* kRpmPaths[] = {"/usr/bin/rpm", "/bin/rpm"};
 constexpr const char* kPackage = "mdatp";
 
 // dpkg's status database holds ~1 KiB per package (735 KiB for 817 packages on a Debian 12
 // server); 16 MiB covers ~15,000 packages while bounding memory on a hostile file.
 constexpr std::size_t kMaxDpkgStatusBytes = std::size_t{16} * 1024 * 1024;
-// The onboarding file is ~7 KiB (orgId blob, signature, certificate chain).
-constexpr std::size_t kMaxOnboardingBytes = std::size_t{64} * 1024;
-// mdatp_managed.json is a small settings document; 256 KiB bounds a hostile one.
-constexpr std::size_t kMaxManagedBytes = std::size_t{256} * 1024;
 // `mdatp health --output json` prints ~2 KiB; 256 KiB bounds a misbehaving tool.
 constexpr std::size_t kMaxHealthOutput = std::size_t{256} * 1024;
 // mdatp health asks the daemon, which can take many seconds while it starts or updates.

@@ -9,6 +9,7 @@
 #include "platform/file_system.h"
 #include "platform/registry.h"
 #include "platform/text.h"
+#include "probes/windows/machine_proxy.h"
 #include "probes/windows/windows_version.h"
 #include "probes/windows/winhttp_settings.h"
 
@@ -28,16 +29,12 @@ constexpr const char* kCbsPackagesKey =
 constexpr const char* kTls12ClientKey =
     "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client";
 constexpr const char* kNetFxKey = "SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319";
-constexpr const char* kConnectionsKey =
-    "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections";
-constexpr const char* kDataCollectionKey = "SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection";
 // KB2999226: the Universal C Runtime, which WinDefend and Sense need on 2012 R2 (Install.ps1
 // L1134-1140); it installs ucrtbase.dll into System32.
 constexpr const char* kUcrtPath = "/Windows/System32/ucrtbase.dll";
 
-// Rename lists, proxy values and binary settings are small; these bound hostile ones.
+// Rename lists are small; this bounds hostile ones.
 constexpr std::size_t kMaxMultiStringBytes = std::size_t{1024} * 1024;
-constexpr std::size_t kMaxSettingBytes = std::size_t{64} * 1024;
 // The CBS package list holds thousands of subkeys on a patched 2012 R2.
 constexpr std::size_t kMaxPackages = 200000;
 // 2016's LCU of 20 Sept 2018 (KB4457127) is build 14393.2515 (configure-server-endpoints.md: LCU
@@ -77,16 +74,10 @@ void GatherPackages(const Registry& registry, PrerequisitesFacts& facts) {
 }
 
 void GatherProxy(const Registry& registry, PrerequisitesFacts& facts) {
-  const auto raw =
-      registry.ReadValue(kConnectionsKey, "WinHttpSettings", kMaxSettingBytes, RegistryView::k64);
-  if (raw.Ok()) facts.winhttp = ParseWinHttpSettings(raw.Value().data);
-  const auto telemetry =
-      registry.ReadString(kDataCollectionKey, "TelemetryProxyServer", kMaxSettingBytes);
-  if (telemetry.Ok()) {
-    facts.telemetry_proxy = std::string(Trim(telemetry.Value()));
-    facts.disable_enterprise_auth_proxy =
-        Dword(registry, kDataCollectionKey, "DisableEnterpriseAuthProxy");
-  }
+  MachineProxySettings proxy = ReadMachineProxySettings(registry);
+  facts.winhttp = std::move(proxy.winhttp);
+  facts.telemetry_proxy = std::move(proxy.telemetry_proxy);
+  facts.disable_enterprise_auth_proxy = proxy.disable_enterprise_auth_proxy;
 }
 
 PrerequisitesFacts GatherPrerequisites(const Context& ctx) {

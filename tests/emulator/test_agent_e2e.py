@@ -8,6 +8,7 @@ emulator's request log and the absence of every secret the emulator issued.
 Run: MDE_PREFLIGHT_BIN=build/agent/mde-preflight python3 -m unittest -v tests.emulator.test_agent_e2e
 """
 
+import atexit
 import datetime
 import json
 import os
@@ -65,9 +66,22 @@ class AgentRun:
         return self.out + "\n" + self.err
 
 
+def _no_endpoints():
+    f = tempfile.NamedTemporaryFile("w", prefix="no-endpoints-", suffix=".txt", delete=False)
+    f.write("# network.mde probes nothing in these tests\n")
+    f.close()
+    atexit.register(os.unlink, f.name)
+    return f.name
+
+
+NO_ENDPOINTS = _no_endpoints()
+
+
 def agent_env(extra=None):
     env = {k: v for k, v in os.environ.items()
            if k not in SCRUBBED and not k.startswith("MDE_PREFLIGHT_") and "proxy" not in k.lower()}
+    # network.mde probes nothing here: its own tests are tests/network (an empty endpoint list).
+    env["MDE_PREFLIGHT_NETWORK_ENDPOINTS"] = NO_ENDPOINTS
     env.update(extra or {})
     return env
 

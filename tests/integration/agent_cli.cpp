@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -17,6 +18,13 @@ constexpr std::size_t kMaxOutput = 16 * 1024 * 1024;
 AgentRun RunAgent(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   std::vector<std::string> argv = {"/usr/bin/env"};
   argv.insert(argv.end(), env.begin(), env.end());
+  // network.mde probes nothing unless the test names endpoints (tests/CMakeLists.txt); after the
+  // caller's entries, since env(1) takes its -u options first.
+  const std::string endpoints = "MDE_PREFLIGHT_NETWORK_ENDPOINTS=";
+  if (std::none_of(env.begin(), env.end(),
+                   [&](const std::string& e) { return e.rfind(endpoints, 0) == 0; })) {
+    argv.push_back(endpoints + PREFLIGHT_NO_ENDPOINTS);
+  }
   argv.push_back(PREFLIGHT_BINARY);
   argv.insert(argv.end(), args.begin(), args.end());
   AgentRun run;

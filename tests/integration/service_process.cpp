@@ -37,6 +37,8 @@ std::unique_ptr<ServiceProcess> ServiceProcess::Start(const std::string& config,
   for (char** e = environ; *e != nullptr; ++e) {
     if (!Scrubbed(*e)) entries.emplace_back(*e);
   }
+  // network.mde probes nothing unless the test names endpoints (tests/CMakeLists.txt).
+  entries.emplace_back("MDE_PREFLIGHT_NETWORK_ENDPOINTS=" PREFLIGHT_NO_ENDPOINTS);
   entries.insert(entries.end(), env.begin(), env.end());
   std::vector<char*> envp;
   for (auto& entry : entries) envp.push_back(entry.data());
