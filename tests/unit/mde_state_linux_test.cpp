@@ -11,7 +11,8 @@ using testing::FakeWorld;
 
 constexpr const char* kJsonCommand = "/usr/bin/mdatp health --output json";
 constexpr const char* kFieldsCommand = "/usr/bin/mdatp health";
-constexpr const char* kRpmCommand = "/usr/bin/rpm -q --qf %{VERSION}-%{RELEASE} mdatp";
+constexpr const char* kRpmCommand =
+    "/usr/bin/rpm -q --qf %{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n mdatp";
 
 ProcessOutput Output(int exit_code, std::string out, std::string err = {}) {
   ProcessOutput o;
@@ -151,7 +152,7 @@ TEST(MdeStateLive, RpmHostInstalled) {
   FakeWorld w;
   w.fs.AddFile("/usr/bin/rpm", "");
   w.fs.AddFile("/opt/microsoft/mdatp/sbin/wdavdaemonclient", "");
-  w.processes.Expect(kRpmCommand, Output(0, "101.24082.0004-1"));
+  w.processes.Expect(kRpmCommand, Output(0, "mdatp\t101.24082.0004-1\tx86_64\n"));
   w.processes.Expect("/opt/microsoft/mdatp/sbin/wdavdaemonclient health --output json",
                      Output(0, HealthJson(true, true)));
   w.services.SetState("mdatp", ServiceState::kActive);
@@ -166,7 +167,7 @@ TEST(MdeStateLive, RpmHostInstalled) {
 TEST(MdeStateLive, RpmHostNotInstalled) {
   FakeWorld w;
   w.fs.AddFile("/bin/rpm", "");
-  w.processes.Expect("/bin/rpm -q --qf %{VERSION}-%{RELEASE} mdatp",
+  w.processes.Expect(std::string(kRpmCommand).replace(0, 12, "/bin/rpm"),
                      Output(1, "package mdatp is not installed\n"));
   const CheckResult r = MdeInstallCheck().Run(w.Ctx());
   EXPECT_EQ(r.status, Status::kPass);
