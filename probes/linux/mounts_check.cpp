@@ -104,7 +104,7 @@ void WordUnsupportedHolders(const LinuxSupport& support, const MountsVerdict& ve
 // An image without a mount table for / (no /proc/mounts, an fstab without a / line, as
 // debootstrap writes it: "# UNCONFIGURED FSTAB FOR BASE SYSTEM") leaves the mounts to the machine
 // it boots on; a noexec the fstab does set is still judged.
-CheckResult SkipImageMounts(const MountsFacts& facts, const MountsVerdict& verdict) {
+CheckResult SkipImageMounts(const MountsFacts& facts) {
   CheckResult result;
   result.status = Status::kSkip;
   result.evidence = {{"source", facts.table_read ? nlohmann::json(facts.source) : nlohmann::json()},
@@ -116,7 +116,6 @@ CheckResult SkipImageMounts(const MountsFacts& facts, const MountsVerdict& verdi
       ", so how /, /opt and /var are mounted is decided by the machine the image boots on (its "
       "disks, cloud-init, the image builder): not a property of an image. Run the check on the "
       "booted machine.";
-  (void)verdict;
   return result;
 }
 
@@ -126,7 +125,7 @@ CheckResult WordMounts(const LinuxSupport* support, const MountsFacts& facts,
   nlohmann::json evidence = nlohmann::json::object();
   if (!facts.live && (!facts.table_read || (verdict.root_mount == nullptr && !verdict.mde_noexec &&
                                             !verdict.waagent_noexec))) {
-    return SkipImageMounts(facts, verdict);
+    return SkipImageMounts(facts);
   }
   if (!facts.table_read) {
     findings.Add(Status::kWarn,

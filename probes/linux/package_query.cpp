@@ -39,7 +39,7 @@ void AskDpkg(const std::string& text, const std::vector<std::string>& names, Pac
 // The tree's rpm database directory, links followed inside the tree; empty when there is none.
 std::string RpmDatabase(const FileSystem& fs) {
   for (const char* path : kRpmDatabases) {
-    const std::string real = ResolveInTree(fs, path);
+    std::string real = ResolveInTree(fs, path);
     auto info = fs.Stat(real);
     if (info.Ok() && info.Value().type == FileType::kDirectory) return real;
   }

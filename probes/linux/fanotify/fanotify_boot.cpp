@@ -48,7 +48,7 @@ std::string FindEnablingLink(const FileSystem& fs, const std::string& unit) {
     if (!listing.Ok()) continue;
     for (const DirEntry& entry : listing.Value().entries) {
       if (!EndsWith(entry.name, ".wants") && !EndsWith(entry.name, ".requires")) continue;
-      const std::string link = std::string(dir) + "/" + entry.name + "/" + unit;
+      std::string link = std::string(dir) + "/" + entry.name + "/" + unit;
       if (IsLink(fs, link) || fs.Exists(link)) return link;
     }
   }

@@ -37,7 +37,10 @@ BlockingSetting ParseBlockingSetting(const json& entry, const std::string& where
     throw CatalogError{where + " needs files and values"};
   }
   for (const std::string& file : setting.files) {
-    if (file.front() != '/') throw CatalogError{where + " file \"" + file + "\" is relative"};
+    if (file.front() != '/') {
+      throw CatalogError{
+          std::string(where).append(" file \"").append(file).append("\" is relative")};
+    }
   }
   return setting;
 }
@@ -52,7 +55,8 @@ CatalogInstall ParseInstall(const json& entry, const std::string& where) {
   }
   for (const std::string& unit : install.units) {
     if (unit.find('/') != std::string::npos || unit.find('.') == std::string::npos) {
-      throw CatalogError{where + " unit \"" + unit + "\" is not a unit file name"};
+      throw CatalogError{
+          std::string(where).append(" unit \"").append(unit).append("\" is not a unit file name")};
     }
   }
   if (entry.contains("blocking_setting")) {
