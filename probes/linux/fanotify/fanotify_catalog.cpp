@@ -27,6 +27,15 @@ std::vector<std::string> StringList(const json& object, const char* key, const s
   return values;
 }
 
+void RequireAbsolute(const std::vector<std::string>& paths, const std::string& where) {
+  for (const std::string& path : paths) {
+    if (path.front() != '/') {
+      throw CatalogError{
+          std::string(where).append(" path \"").append(path).append("\" is relative")};
+    }
+  }
+}
+
 BlockingSetting ParseBlockingSetting(const json& entry, const std::string& where) {
   AllowKeys(entry, {"files", "name", "values"}, where);
   BlockingSetting setting;
@@ -36,12 +45,7 @@ BlockingSetting ParseBlockingSetting(const json& entry, const std::string& where
   if (setting.files.empty() || setting.values.empty()) {
     throw CatalogError{where + " needs files and values"};
   }
-  for (const std::string& file : setting.files) {
-    if (file.front() != '/') {
-      throw CatalogError{
-          std::string(where).append(" file \"").append(file).append("\" is relative")};
-    }
-  }
+  RequireAbsolute(setting.files, where);
   return setting;
 }
 
@@ -91,14 +95,8 @@ CatalogProduct ParseProduct(const json& entry, std::size_t index) {
           std::string(where).append(" comm \"").append(comm).append("\" > 15 bytes")};
     }
   }
-  for (const auto* list : {&product.exe_paths, &product.exe_prefixes}) {
-    for (const std::string& path : *list) {
-      if (path.front() != '/') {
-        throw CatalogError{
-            std::string(where).append(" path \"").append(path).append("\" is relative")};
-      }
-    }
-  }
+  RequireAbsolute(product.exe_paths, where);
+  RequireAbsolute(product.exe_prefixes, where);
   if (entry.contains("classification")) {
     const std::string value = RequiredString(entry, "classification", where);
     if (value == "mde") {
