@@ -107,6 +107,25 @@ TEST(FanotifyBoot, NothingInstalledIsASkipNotAPass) {
   EXPECT_TRUE(Has(r.summary, "not a property of an image")) << r.summary;
 }
 
+// A service mde_installer.sh refuses (exit 5 when active), enabled in an image: it will be active
+// on the booted machine. Installed but not enabled stays a warning.
+TEST(FanotifyBoot, ConflictingServiceEnabledInAnImageFails) {
+  TempTree tree;
+  tree.Write("etc/os-release", kDebian12);
+  tree.Write("lib/systemd/system/ds_agent.service", "[Install]\nWantedBy=multi-user.target\n");
+  CheckResult r = RunOnTree(tree);
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+  tree.Symlink("etc/systemd/system/multi-user.target.wants/ds_agent.service",
+               "/lib/systemd/system/ds_agent.service");
+  r = RunOnTree(tree);
+  EXPECT_EQ(r.status, Status::kFail) << r.summary;
+  EXPECT_TRUE(Has(r.summary,
+                  "enabled to start at boot "
+                  "(/etc/systemd/system/multi-user.target.wants/ds_agent.service)"))
+      << r.summary;
+  EXPECT_TRUE(Has(r.summary, "exit code 5")) << r.summary;
+}
+
 // The live machine: clamonacc installed and enabled, its service stopped when the scan runs, so no
 // process holds a group. It starts at the next boot, so the check warns and names it.
 TEST(FanotifyBoot, LiveHostWarnsAboutAnEnabledProductThatIsNotRunning) {

@@ -7,53 +7,13 @@
 #include "platform/text.h"
 #include "probes/common/package_text.h"
 #include "probes/linux/package_query.h"
+#include "probes/linux/systemd_units.h"
 
 namespace preflight {
 namespace {
 
-// systemd.unit(5) "Unit File Load Path": the administrator's /etc/systemd/system first, then the
-// vendor directories (/lib/systemd/system on distributions without the /usr merge).
-constexpr const char* kUnitDirs[] = {"/etc/systemd/system", "/usr/lib/systemd/system",
-                                     "/lib/systemd/system"};
-// A unit directory holds a few hundred units and target directories; 8192 bounds a hostile tree.
-constexpr std::size_t kMaxUnitDirEntries = 8192;
 // clamd.conf is ~30 KiB with every comment; 1 MiB bounds a hostile file.
 constexpr std::size_t kMaxConfigBytes = std::size_t{1024} * 1024;
-
-bool IsLink(const FileSystem& fs, const std::string& path) { return fs.ReadLink(path).Ok(); }
-
-bool EndsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-// The unit file, without following links out of the tree; masked when /etc's copy is /dev/null.
-void FindUnit(const FileSystem& fs, const std::string& unit, BootProduct& found) {
-  for (const char* dir : kUnitDirs) {
-    const std::string path = std::string(dir) + "/" + unit;
-    const Result<std::string> target = fs.ReadLink(path);
-    if (target.Ok() && target.Value() == "/dev/null") {
-      found.masked = true;
-      continue;
-    }
-    if (target.Ok() || fs.Exists(path)) {
-      if (found.unit_file.empty()) found.unit_file = path;
-    }
-  }
-}
-
-// The enablement link: <dir>/<target>.wants/<unit> or .requires/<unit> (systemd.unit(5)).
-std::string FindEnablingLink(const FileSystem& fs, const std::string& unit) {
-  for (const char* dir : kUnitDirs) {
-    const Result<DirListing> listing = fs.ListDir(dir, kMaxUnitDirEntries);
-    if (!listing.Ok()) continue;
-    for (const DirEntry& entry : listing.Value().entries) {
-      if (!EndsWith(entry.name, ".wants") && !EndsWith(entry.name, ".requires")) continue;
-      std::string link = std::string(dir) + "/" + entry.name + "/" + unit;
-      if (IsLink(fs, link) || fs.Exists(link)) return link;
-    }
-  }
-  return {};
-}
 
 void JudgeSetting(const FileSystem& fs, const BlockingSetting& setting, BootProduct& found) {
   for (const std::string& file : setting.files) {
@@ -131,9 +91,11 @@ std::vector<BootProduct> FindBootProducts(const Context& ctx, const FanotifyCata
       }
     }
     for (const std::string& unit : product.install->units) {
-      FindUnit(ctx.fs, unit, found);
-      if (found.unit_file.empty()) continue;
+      const UnitFile file = FindUnitFile(ctx.fs, unit);
+      found.masked = found.masked || file.masked;
+      if (file.path.empty()) continue;
       found.unit = unit;
+      found.unit_file = file.path;
       found.enabled_by = FindEnablingLink(ctx.fs, unit);
       break;
     }
