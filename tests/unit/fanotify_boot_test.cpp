@@ -98,6 +98,17 @@ TEST(FanotifyBoot, FapolicydEnabledOffRhelWarns) {
   EXPECT_TRUE(Has(r.summary, "only on RHEL and Fedora")) << r.summary;
 }
 
+TEST(FanotifyBoot, FapolicydInstalledButNotEnabledIsASkipThatNamesIt) {
+  TempTree tree;
+  tree.Write("etc/os-release", kDebian12);
+  tree.Write("var/lib/dpkg/status",
+             "Package: fapolicyd\nStatus: install ok installed\nVersion: 1.1.7-5\n\n");
+  tree.Write("lib/systemd/system/fapolicyd.service", "");
+  const CheckResult r = RunOnTree(tree);
+  EXPECT_EQ(r.status, Status::kSkip) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "Installed but not started at boot: fapolicyd")) << r.summary;
+}
+
 TEST(FanotifyBoot, NothingInstalledIsASkipNotAPass) {
   TempTree tree;
   tree.Write("etc/os-release", kDebian12);

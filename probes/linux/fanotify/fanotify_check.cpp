@@ -110,8 +110,12 @@ CheckResult JudgeWithoutProc(const FanotifyFacts& facts, FanotifyFindings& findi
         ", so running fanotify users cannot be listed: running processes are not a property of "
         "an image. What is installed and enabled in it was judged instead.";
     if (findings.Empty()) {
+      std::vector<std::string> names;
+      for (const BootProduct& found : facts.boot) names.push_back(found.product->name);
       result.status = Status::kSkip;
-      result.summary = why + " No catalogued fanotify product is installed in it.";
+      result.summary =
+          why + (names.empty() ? " No catalogued fanotify product is installed in it."
+                               : " Installed but not started at boot: " + JoinLabels(names) + ".");
       return result;
     }
     findings.Add(Status::kWarn, why, "Run the check on the booted machine as well.");
@@ -198,15 +202,15 @@ FanotifyFacts GatherFanotify(const Context& ctx) {
     facts.holders = ClassifyHolders(facts.scan, catalog, MdatpTarget(ctx.fs));
   }
   facts.boot = FindBootProducts(ctx, catalog, facts.holders, facts.boot_evidence);
-  const auto allowed = [](const CatalogProduct* product) {
-    return product != nullptr && product->classification == Classification::kAllowed;
-  };
-  if (std::any_of(facts.holders.begin(), facts.holders.end(),
-                  [&](const ClassifiedHolder& h) {
-                    return h.classification == Classification::kAllowed;
-                  }) ||
-      std::any_of(facts.boot.begin(), facts.boot.end(),
-                  [&](const BootProduct& b) { return allowed(b.product); })) {
+  // fapolicyd, running or installed, is judged by the distribution and MDE's health.
+  const bool fapolicyd =
+      std::any_of(
+          facts.holders.begin(), facts.holders.end(),
+          [](const ClassifiedHolder& h) { return h.classification == Classification::kAllowed; }) ||
+      std::any_of(facts.boot.begin(), facts.boot.end(), [](const BootProduct& b) {
+        return b.product->classification == Classification::kAllowed;
+      });
+  if (fapolicyd) {
     facts.os = &OsReleaseOf(ctx);
     facts.mde = &MdeStateOf(ctx);
   }
