@@ -85,14 +85,21 @@ TEST(FanotifyBoot, MaskedUnitDoesNotStart) {
   EXPECT_TRUE(Has(r.summary, "masked")) << r.summary;
 }
 
-TEST(FanotifyBoot, FapolicydEnabledOffRhelWarns) {
-  TempTree tree;
+// Debian's fapolicyd package and its unit, enabled or not.
+void FapolicydImage(const TempTree& tree, bool enabled) {
   tree.Write("etc/os-release", kDebian12);
   tree.Write("var/lib/dpkg/status",
              "Package: fapolicyd\nStatus: install ok installed\nVersion: 1.1.7-5\n\n");
   tree.Write("lib/systemd/system/fapolicyd.service", "");
-  tree.Symlink("etc/systemd/system/multi-user.target.wants/fapolicyd.service",
-               "/lib/systemd/system/fapolicyd.service");
+  if (enabled) {
+    tree.Symlink("etc/systemd/system/multi-user.target.wants/fapolicyd.service",
+                 "/lib/systemd/system/fapolicyd.service");
+  }
+}
+
+TEST(FanotifyBoot, FapolicydEnabledOffRhelWarns) {
+  TempTree tree;
+  FapolicydImage(tree, /*enabled=*/true);
   const CheckResult r = RunOnTree(tree);
   EXPECT_EQ(r.status, Status::kWarn) << r.summary;
   EXPECT_TRUE(Has(r.summary, "only on RHEL and Fedora")) << r.summary;
@@ -100,10 +107,7 @@ TEST(FanotifyBoot, FapolicydEnabledOffRhelWarns) {
 
 TEST(FanotifyBoot, FapolicydInstalledButNotEnabledIsASkipThatNamesIt) {
   TempTree tree;
-  tree.Write("etc/os-release", kDebian12);
-  tree.Write("var/lib/dpkg/status",
-             "Package: fapolicyd\nStatus: install ok installed\nVersion: 1.1.7-5\n\n");
-  tree.Write("lib/systemd/system/fapolicyd.service", "");
+  FapolicydImage(tree, /*enabled=*/false);
   const CheckResult r = RunOnTree(tree);
   EXPECT_EQ(r.status, Status::kSkip) << r.summary;
   EXPECT_TRUE(Has(r.summary, "Installed but not started at boot: fapolicyd")) << r.summary;
