@@ -5,6 +5,7 @@
 #include "platform/file_system.h"
 #include "platform/system_info.h"
 #include "probes/common/facts.h"
+#include "probes/linux/tree_machine.h"
 
 namespace preflight {
 namespace {
@@ -39,7 +40,7 @@ HostSummary GatherHostSummary(const Context& ctx) {
   } else {
     summary.hostname = FirstLine(ctx, "/proc/sys/kernel/hostname");
     if (summary.hostname.empty()) summary.hostname = FirstLine(ctx, "/etc/hostname");
-    summary.arch = FirstLine(ctx, "/proc/sys/kernel/arch");
+    summary.arch = ReadTreeMachine(ctx).machine;
     summary.kernel = FirstLine(ctx, "/proc/sys/kernel/osrelease");
   }
   const OsRelease& os = OsReleaseOf(ctx);

@@ -24,9 +24,10 @@ build_packages=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3
 # runs the agent with the unit's capabilities. The package tests: dpkg-dev (dpkg-shlibdeps for
 # cpack's deb dependencies), rpm (rpmbuild, rpm -qp), systemd (systemd-analyze verify / security,
 # not as init) and man-db (verify's man page lookup, man --warnings). The HTML report test renders
-# the page in headless chromium and reads its PDF with pdftotext (poppler-utils).
+# the page in headless chromium and reads its PDF with pdftotext (poppler-utils). The image tests
+# build Debian trees with debootstrap and a RHEL-style rpm database with rpm --root (rpm).
 test_packages=(python3 python3-jsonschema util-linux clang-format clang-tidy strace dpkg-dev rpm
-               systemd man-db chromium poppler-utils)
+               systemd man-db chromium poppler-utils debootstrap)
 
 log() { printf '\n== %s\n' "$*"; }
 

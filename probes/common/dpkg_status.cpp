@@ -23,6 +23,7 @@ struct Paragraph {
   std::string_view package;
   std::string_view status;
   std::string_view version;
+  std::string_view architecture;
 };
 
 void Consider(const Paragraph& paragraph, std::string_view package, DpkgPackage& best) {
@@ -30,6 +31,7 @@ void Consider(const Paragraph& paragraph, std::string_view package, DpkgPackage&
   DpkgPackage candidate;
   candidate.found = true;
   candidate.version = std::string(paragraph.version);
+  candidate.architecture = std::string(paragraph.architecture);
   std::string_view words = paragraph.status;
   std::string_view parts[3];
   for (auto& part : parts) {
@@ -71,6 +73,8 @@ DpkgPackage ParseDpkgStatus(std::string_view text, std::string_view package) {
       paragraph.status = value;
     } else if (FieldIs(name, "Version")) {
       paragraph.version = value;
+    } else if (FieldIs(name, "Architecture")) {
+      paragraph.architecture = value;
     }
   }
   return best;

@@ -7,10 +7,11 @@ namespace preflight {
 
 // One package's entry in dpkg's status database (/var/lib/dpkg/status).
 struct DpkgPackage {
-  bool found = false;   // a paragraph names the package
-  std::string want;     // first word of Status: "install", "deinstall", "purge", "hold"
-  std::string state;    // third word: "installed", "config-files", "half-configured", ...
-  std::string version;  // "101.23062.0010"
+  bool found = false;        // a paragraph names the package
+  std::string want;          // first word of Status: "install", "deinstall", "purge", "hold"
+  std::string state;         // third word: "installed", "config-files", "half-configured", ...
+  std::string version;       // "101.23062.0010"
+  std::string architecture;  // "amd64", "all"
   bool Installed() const { return state == "installed"; }
 };
 

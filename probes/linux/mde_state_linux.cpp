@@ -8,9 +8,9 @@
 #include "platform/file_system.h"
 #include "platform/process_runner.h"
 #include "platform/service_manager.h"
-#include "probes/common/dpkg_status.h"
 #include "probes/common/mdatp_config.h"
 #include "probes/common/mdatp_health.h"
+#include "probes/linux/package_query.h"
 
 namespace preflight {
 namespace {
@@ -20,26 +20,22 @@ using Json = nlohmann::json;
 
 // Paths: reference linux.md sections 2.2 and 2.4; /usr/bin/mdatp is a symlink to
 // sbin/wdavdaemonclient (defender-docs linux-support-install, "command not found").
-constexpr const char* kDpkgStatus = "/var/lib/dpkg/status";
 constexpr const char* kDaemon = "/opt/microsoft/mdatp/sbin/wdavdaemon";
 constexpr const char* kCliLink = "/usr/bin/mdatp";
 constexpr const char* kCliBinary = "/opt/microsoft/mdatp/sbin/wdavdaemonclient";
 constexpr const char* kOnboardFile = kMdatpOnboardFile;
 constexpr const char* kOffboardFile = "/etc/opt/microsoft/mdatp/mdatp_offboard.json";
 constexpr const char* kManagedFile = kMdatpManagedFile;
-constexpr const char* kRpmPaths[] = {"/usr/bin/rpm", "/bin/rpm"};
 constexpr const char* kPackage = "mdatp";
 
-// dpkg's status database holds ~1 KiB per package (735 KiB for 817 packages on a Debian 12
-// server); 16 MiB covers ~15,000 packages while bounding memory on a hostile file.
-constexpr std::size_t kMaxDpkgStatusBytes = std::size_t{16} * 1024 * 1024;
+// The onboarding file is ~7 KiB (orgId blob, signature, certificate chain).
+constexpr std::size_t kMaxOnboardingBytes = std::size_t{64} * 1024;
+// mdatp_managed.json is a small settings document; 256 KiB bounds a hostile one.
+constexpr std::size_t kMaxManagedBytes = std::size_t{256} * 1024;
 // `mdatp health --output json` prints ~2 KiB; 256 KiB bounds a misbehaving tool.
 constexpr std::size_t kMaxHealthOutput = std::size_t{256} * 1024;
 // mdatp health asks the daemon, which can take many seconds while it starts or updates.
 constexpr milliseconds kHealthTimeout{30'000};
-// `rpm -q` only reads the local database; 10 s covers a slow disk or a briefly locked database.
-constexpr milliseconds kRpmTimeout{10'000};
-constexpr std::size_t kMaxRpmOutput = std::size_t{4} * 1024;
 
 milliseconds Budget(const Context& ctx, milliseconds wanted) {
   return std::min(wanted, ctx.Remaining());
@@ -59,72 +55,37 @@ bool PathPresent(const FileSystem& fs, const std::string& path) {
   return fs.Exists(path);
 }
 
-// Whether the mdatp package is installed, from dpkg's database, else from rpm on a live host.
+// Whether the mdatp package is installed, from the tree's package database (dpkg or rpm).
 std::optional<bool> ReadPackage(const Context& ctx, MdeState& state) {
   Json& package = state.evidence["package"];
-  const Result<std::string> dpkg = ctx.fs.ReadFile(kDpkgStatus, kMaxDpkgStatusBytes);
-  if (dpkg.Ok()) {
-    const DpkgPackage found = ParseDpkgStatus(dpkg.Value(), kPackage);
-    package = {{"manager", "dpkg"}, {"state", found.found ? found.state : "not-found"}};
-    if (found.found && !found.Installed()) {
-      state.notes.push_back("dpkg records the mdatp package as '" + found.want + " " + found.state +
-                            "', not installed");
-    }
-    if (found.Installed()) {
-      state.package_version = found.version;
-      package["version"] = found.version;
-      return true;
-    }
-    return false;
-  }
-  if (dpkg.Err().kind != ErrorKind::kNotFound) {
-    state.notes.push_back("cannot read the dpkg database: " + dpkg.Err().message);
-    return std::nullopt;
-  }
-  if (!ctx.live) {
+  const PackageQuery query = QueryPackages(ctx, {kPackage});
+  if (query.manager.empty()) {
     state.notes.push_back(
-        "no dpkg database in the tree and the rpm database is not parsed under --root; whether MDE "
-        "is installed is judged from its files");
-    return std::nullopt;
-  }
-  const char* rpm = nullptr;
-  for (const char* path : kRpmPaths) {
-    if (ctx.fs.Exists(path)) {
-      rpm = path;
-      break;
-    }
-  }
-  if (rpm == nullptr) {
-    state.notes.push_back(
-        "neither dpkg nor rpm is present; whether MDE is installed is judged "
+        "neither a dpkg nor an rpm database is present; whether MDE is installed is judged "
         "from its files");
     return std::nullopt;
   }
-  // rpm -q exits 1 and prints "package mdatp is not installed" when absent (rpm(8)).
-  const Result<ProcessOutput> run =
-      ctx.processes.Run({rpm, "-q", "--qf", "%{VERSION}-%{RELEASE}", kPackage},
-                        Budget(ctx, kRpmTimeout), kMaxRpmOutput);
-  package = {{"manager", "rpm"}};
-  if (!run.Ok()) {
-    state.notes.push_back(std::string("rpm -q mdatp failed: ") + run.Err().message);
+  package = {{"manager", query.manager}, {"database", query.database}};
+  if (!query.Read()) {
+    package["error"] = query.error;
+    state.notes.push_back(query.error);
     return std::nullopt;
   }
-  const ProcessOutput& out = run.Value();
-  if (out.exit_code == 0 && !out.out.empty() && out.out.find(' ') == std::string::npos) {
-    state.package_version = out.out.substr(0, out.out.find('\n'));
-    package["state"] = "installed";
-    package["version"] = state.package_version;
-    return true;
-  }
-  // A damaged or locked database also exits non-zero, but says so on stderr.
-  if (out.out.find("is not installed") != std::string::npos ||
-      (out.exit_code == 1 && out.err.find("error") == std::string::npos)) {
-    package["state"] = "not-installed";
+  const PackageAnswer* installed = query.Installed(kPackage);
+  if (installed == nullptr) {
+    const std::string& recorded = query.packages.at(kPackage).state;
+    // dpkg keeps a removed package's entry ("deinstall config-files"); its last word is the state.
+    package["state"] =
+        recorded.empty() ? "not-installed" : recorded.substr(recorded.rfind(' ') + 1);
+    if (!recorded.empty()) {
+      state.notes.push_back("dpkg records the mdatp package as '" + recorded + "', not installed");
+    }
     return false;
   }
-  state.notes.push_back("rpm -q mdatp exited with " + std::to_string(out.exit_code) + ": " +
-                        out.err.substr(0, out.err.find('\n')).substr(0, 200));
-  return std::nullopt;
+  state.package_version = installed->version;
+  package["state"] = "installed";
+  package["version"] = installed->version;
+  return true;
 }
 
 // Runs mdatp health: JSON first, the field output when this mdatp predates --output json.
@@ -276,9 +237,11 @@ MdeState ReadLinuxMdeState(const Context& ctx) {
           "the mdatp package is not installed but /opt/microsoft/mdatp still "
           "holds MDE files");
     }
-  } else {
+  } else if (daemon || state.cli_present || ctx.live) {
     state.installed = daemon || state.cli_present;
   }
+  // A tree without a package database and without MDE's files may be no system at all (an empty
+  // or unpacked-elsewhere directory): "not installed" would be a guess, so it stays unknown.
   state.version = state.package_version;
 
   if (state.installed == true) {

@@ -37,6 +37,7 @@ nlohmann::json Describe(const MountEntry& mount) {
 
 MountsFacts GatherMounts(const Context& ctx) {
   MountsFacts facts;
+  facts.live = ctx.live;
   facts.source = "/proc/mounts";
   auto text = ctx.fs.ReadFile(facts.source, kMaxMountsBytes);
   if (!text.Ok() && !ctx.live) {
@@ -100,10 +101,32 @@ void WordUnsupportedHolders(const LinuxSupport& support, const MountsVerdict& ve
                    support.filesystems_source + ").");
 }
 
+// An image without a mount table for / (no /proc/mounts, an fstab without a / line, as
+// debootstrap writes it: "# UNCONFIGURED FSTAB FOR BASE SYSTEM") leaves the mounts to the machine
+// it boots on; a noexec the fstab does set is still judged.
+CheckResult SkipImageMounts(const MountsFacts& facts) {
+  CheckResult result;
+  result.status = Status::kSkip;
+  result.evidence = {{"source", facts.table_read ? nlohmann::json(facts.source) : nlohmann::json()},
+                     {"mount_count", facts.mounts.size()}};
+  if (!facts.table_read) result.evidence["table_error"] = facts.table_error;
+  result.summary =
+      std::string(facts.table_read ? "The tree's /etc/fstab names no file system for /"
+                                   : "The tree has neither /proc/mounts nor /etc/fstab") +
+      ", so how /, /opt and /var are mounted is decided by the machine the image boots on (its "
+      "disks, cloud-init, the image builder): not a property of an image. Run the check on the "
+      "booted machine.";
+  return result;
+}
+
 CheckResult WordMounts(const LinuxSupport* support, const MountsFacts& facts,
                        const MountsVerdict& verdict) {
   Findings findings;
   nlohmann::json evidence = nlohmann::json::object();
+  if (!facts.live && (!facts.table_read || (verdict.root_mount == nullptr && !verdict.mde_noexec &&
+                                            !verdict.waagent_noexec))) {
+    return SkipImageMounts(facts);
+  }
   if (!facts.table_read) {
     findings.Add(Status::kWarn,
                  "The mount table could not be read (" + facts.table_error +

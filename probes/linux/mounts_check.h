@@ -12,6 +12,7 @@ namespace preflight {
 
 // What linux.mounts reads, as plain data.
 struct MountsFacts {
+  bool live = true;  // the running machine; false for a --root tree
   bool table_read = false;
   std::string table_error;  // why no mount table could be read
   std::string source;       // "/proc/mounts", or "/etc/fstab" for an offline image without /proc

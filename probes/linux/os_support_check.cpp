@@ -9,6 +9,7 @@
 #include "probes/common/findings.h"
 #include "probes/common/version.h"
 #include "probes/linux/os_support.h"
+#include "probes/linux/tree_machine.h"
 
 namespace preflight {
 namespace {
@@ -16,9 +17,6 @@ namespace {
 // /etc/redhat-release is one line ("CentOS Linux release 7.9.2009 (Core)"); 4 KiB bounds a
 // hostile file.
 constexpr std::size_t kMaxRedHatReleaseBytes = 4096;
-// /proc/sys/kernel/arch holds utsname.machine, at most 64 characters
-// (include/uapi/linux/utsname.h).
-constexpr std::size_t kMaxArchBytes = 256;
 // The fallback file of mde_installer.sh detect_distro (reference/linux.md 2.2).
 constexpr const char* kRedHatRelease = "/etc/redhat-release";
 // Exists since the kernel added the "arch" entry to kernel/utsname_sysctl.c; absent on old kernels
@@ -41,13 +39,12 @@ std::string SupportedList(const LinuxSupport& support, Arch arch) {
   return Join(rows, "; ");
 }
 
-std::string ReadMachine(const Context& ctx) {
+TreeMachine ReadMachine(const Context& ctx) {
   if (ctx.live) {
     auto uname = ctx.system.Uname();
-    return uname.Ok() ? uname.Value().machine : std::string();
+    return {uname.Ok() ? uname.Value().machine : std::string(), "uname(2)"};
   }
-  auto text = ctx.fs.ReadFile(kProcArch, kMaxArchBytes);
-  return text.Ok() ? std::string(TrimRight(text.Value(), "\n \r")) : std::string();
+  return ReadTreeMachine(ctx);
 }
 
 OsSupportFacts GatherOsSupport(const Context& ctx) {
@@ -62,7 +59,9 @@ OsSupportFacts GatherOsSupport(const Context& ctx) {
   } else {
     facts.redhat_error = redhat.Err().message;
   }
-  facts.machine = ReadMachine(ctx);
+  const TreeMachine machine = ReadMachine(ctx);
+  facts.machine = machine.machine;
+  facts.machine_source = machine.source;
   return facts;
 }
 
@@ -91,7 +90,8 @@ void AddEvidence(const OsSupportFacts& facts, const OsSupportVerdict& verdict,
                    {"source", verdict.source},
                    {"machine", facts.machine},
                    {"arch_column", ArchColumnName(verdict.arch)},
-                   {"arch_verified", !facts.machine.empty()}});
+                   {"arch_verified", !facts.machine.empty()},
+                   {"machine_source", facts.machine_source}});
   if (!verdict.precise_version.empty()) {
     evidence["version_from"] = kRedHatRelease;
     evidence["precise_version"] = verdict.precise_version;
@@ -213,7 +213,9 @@ CheckResult WordOsSupport(const LinuxSupport& support, const OsSupportFacts& fac
   Findings findings;
   if (facts.machine.empty()) {
     findings.Note(std::string("The architecture could not be read (") +
-                  (facts.live ? "uname failed" : std::string("no ") + kProcArch + " in the tree") +
+                  (facts.live ? "uname failed"
+                              : std::string("no ") + kProcArch +
+                                    ", package database or ELF binary in the tree says it") +
                   "), so it was evaluated as x64 and not verified.");
   }
   OsRelease judged = verdict.os;

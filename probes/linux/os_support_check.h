@@ -11,9 +11,10 @@ namespace preflight {
 struct OsSupportFacts {
   OsRelease os_release;  // /etc/os-release, else /usr/lib/os-release; found false if neither
   std::string os_release_source;
-  OsRelease redhat_release;  // /etc/redhat-release; found false when absent or not understood
-  std::string redhat_error;  // why /etc/redhat-release gave nothing
-  std::string machine;       // uname -m (live) or /proc/sys/kernel/arch; empty when unknown
+  OsRelease redhat_release;    // /etc/redhat-release; found false when absent or not understood
+  std::string redhat_error;    // why /etc/redhat-release gave nothing
+  std::string machine;         // uname -m (live) or the tree's (tree_machine.h); empty when unknown
+  std::string machine_source;  // where `machine` was read
   bool live = true;
 };
 

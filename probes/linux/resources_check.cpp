@@ -146,8 +146,20 @@ ResourcesFacts GatherResources(const Context& ctx) {
   return facts;
 }
 
+// Under --root a tree without a /proc copy says nothing of the machine's memory or CPUs: they
+// belong to the VM the image boots on.
+std::string NotImageProperty(const std::string& what) {
+  return what +
+         " is not a property of an image: the VM the image boots on decides it, so it was not "
+         "judged.";
+}
+
 void WordMemory(const ResourcesVerdict& verdict, const ResourcesFacts& facts, Findings& findings,
                 nlohmann::json& evidence) {
+  if (verdict.memory == Measure::kUnknown && !facts.live) {
+    findings.Note(NotImageProperty("The memory size"));
+    return;
+  }
   if (verdict.memory == Measure::kUnknown) {
     findings.Add(Status::kWarn,
                  "The memory size could not be read (" + facts.memory_error + "), so the " +
@@ -221,16 +233,18 @@ CheckResult WordResources(const ResourcesFacts& facts, const ResourcesVerdict& v
   if (verdict.cpus_known) {
     evidence["cpus"] = *facts.cpus;
     evidence["cpus_source"] = facts.cpus_source;
+  } else if (facts.live) {
+    findings.Note("The number of online CPUs could not be read.");
   } else {
-    findings.Note(facts.live ? "The number of online CPUs could not be read."
-                             : "The CPU count could not be read from the tree (no "
-                               "sys/devices/system/cpu/online or proc/cpuinfo); MDE needs one "
-                               "core.");
+    findings.Note(NotImageProperty("The CPU count"));
   }
   WordGlibc(verdict, facts, findings, evidence);
-  std::string pass = "Memory, free space for /opt";
+  std::string pass =
+      verdict.memory == Measure::kUnknown ? "Free space for /opt" : "Memory, free space for /opt";
   pass += verdict.cpus_known ? ", CPU count" : "";
-  pass += " and glibc meet MDE's minimums (1 GB RAM, 2 GB disk, 1 core, glibc 2.17).";
+  pass += " and glibc meet MDE's minimums (";
+  pass += verdict.memory == Measure::kUnknown ? "" : "1 GB RAM, ";
+  pass += verdict.cpus_known ? "2 GB disk, 1 core, glibc 2.17)." : "2 GB disk, glibc 2.17).";
   return findings.Finish(pass, std::move(evidence));
 }
 

@@ -39,6 +39,24 @@ TEST(FanotifyCatalog, TheEmbeddedCatalogLoads) {
   EXPECT_EQ(services, (std::vector<std::string>{"ds_agent", "cbsensor", "MFEcma"}));
 }
 
+// The products an image can be judged by before it boots: ClamAV's on-access scanner with the
+// setting that makes it block, fapolicyd by its unit (reference/linux.md §1.3).
+TEST(FanotifyCatalog, EmbeddedCatalogNamesPackagesUnitsAndBlockingSettings) {
+  const auto& built_in = BuiltInFanotifyCatalog();
+  ASSERT_TRUE(built_in.error.empty()) << built_in.error;
+  const CatalogProduct* clamav = MatchProduct(built_in.catalog, "clamonacc", "");
+  ASSERT_NE(clamav, nullptr);
+  ASSERT_TRUE(clamav->install.has_value());
+  EXPECT_EQ(clamav->install->units, std::vector<std::string>{"clamav-clamonacc.service"});
+  EXPECT_EQ(clamav->install->packages, (std::vector<std::string>{"clamav-daemon", "clamd"}));
+  ASSERT_TRUE(clamav->install->blocking_setting.has_value());
+  EXPECT_EQ(clamav->install->blocking_setting->name, "OnAccessPrevention");
+  const CatalogProduct* fapolicyd = MatchProduct(built_in.catalog, "fapolicyd", "");
+  ASSERT_NE(fapolicyd, nullptr);
+  ASSERT_TRUE(fapolicyd->install.has_value());
+  EXPECT_FALSE(fapolicyd->install->blocking_setting.has_value());  // blocks whenever it runs
+}
+
 TEST(FanotifyCatalog, OnlyMdesOwnPathIsMde) {
   const FanotifyCatalog& catalog = BuiltInFanotifyCatalog().catalog;
   // A process merely named wdavdaemon elsewhere is not MDE: it is judged like any other program.
@@ -70,6 +88,22 @@ TEST(FanotifyCatalog, RejectsMalformedCatalogs) {
     const char* message;
   } cases[] = {
       {"not_json", "{", "not valid JSON"},
+      {"install_empty", "{\"schema\": 1, \"products\": [{" + product + ", \"install\": {}}]}",
+       "names neither packages nor units"},
+      {"install_unit_path",
+       "{\"schema\": 1, \"products\": [{" + product +
+           ", \"install\": {\"units\": [\"/etc/x.service\"]}}]}",
+       "is not a unit file name"},
+      {"install_relative_setting_file",
+       "{\"schema\": 1, \"products\": [{" + product +
+           ", \"install\": {\"packages\": [\"a\"], \"blocking_setting\": {\"files\": "
+           "[\"etc/a.conf\"], \"name\": \"Block\", \"values\": [\"yes\"]}}}]}",
+       "is relative"},
+      {"install_setting_without_values",
+       "{\"schema\": 1, \"products\": [{" + product +
+           ", \"install\": {\"packages\": [\"a\"], \"blocking_setting\": {\"files\": "
+           "[\"/etc/a.conf\"], \"name\": \"Block\"}}}]}",
+       "needs files and values"},
       {"not_object", "[]", "not an object"},
       {"wrong_schema", R"({"schema": 2})", "schema"},
       {"unknown_top_key", R"({"schema": 1, "product": []})", "unknown key \"product\""},

@@ -425,6 +425,10 @@ TEST(JudgeFanotify, DecidesFromTheGatheredFacts) {
          f.scan.proc_error = MakeError(ErrorKind::kNotFound, "no such directory");
        },
        Status::kSkip, "The inspected tree has no /proc"},
+      {"tree with an empty /proc (an image's mount point)",
+       [](FanotifyFacts& f) { f.scan.stats.processes_seen = 0; }, Status::kSkip,
+       "/proc holds no process, so running fanotify users cannot be listed: running processes "
+       "are not a property of an image"},
       {"live /proc unreadable",
        [](FanotifyFacts& f) {
          f.live = true;
@@ -437,6 +441,7 @@ TEST(JudgeFanotify, DecidesFromTheGatheredFacts) {
     FanotifyFacts facts;
     facts.proc = "/proc";
     facts.scan.proc_listed = true;
+    facts.scan.stats.processes_seen = 1;  // a /proc copy with a process in it
     row.set(facts);
     const CheckResult r = JudgeFanotify(facts);
     EXPECT_EQ(r.status, row.status) << row.what << ": " << r.summary;

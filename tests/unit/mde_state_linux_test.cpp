@@ -11,7 +11,8 @@ using testing::FakeWorld;
 
 constexpr const char* kJsonCommand = "/usr/bin/mdatp health --output json";
 constexpr const char* kFieldsCommand = "/usr/bin/mdatp health";
-constexpr const char* kRpmCommand = "/usr/bin/rpm -q --qf %{VERSION}-%{RELEASE} mdatp";
+constexpr const char* kRpmCommand =
+    "/usr/bin/rpm -q --qf %{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n mdatp";
 
 ProcessOutput Output(int exit_code, std::string out, std::string err = {}) {
   ProcessOutput o;
@@ -151,7 +152,7 @@ TEST(MdeStateLive, RpmHostInstalled) {
   FakeWorld w;
   w.fs.AddFile("/usr/bin/rpm", "");
   w.fs.AddFile("/opt/microsoft/mdatp/sbin/wdavdaemonclient", "");
-  w.processes.Expect(kRpmCommand, Output(0, "101.24082.0004-1"));
+  w.processes.Expect(kRpmCommand, Output(0, "mdatp\t101.24082.0004-1\tx86_64\n"));
   w.processes.Expect("/opt/microsoft/mdatp/sbin/wdavdaemonclient health --output json",
                      Output(0, HealthJson(true, true)));
   w.services.SetState("mdatp", ServiceState::kActive);
@@ -166,7 +167,7 @@ TEST(MdeStateLive, RpmHostInstalled) {
 TEST(MdeStateLive, RpmHostNotInstalled) {
   FakeWorld w;
   w.fs.AddFile("/bin/rpm", "");
-  w.processes.Expect("/bin/rpm -q --qf %{VERSION}-%{RELEASE} mdatp",
+  w.processes.Expect(std::string(kRpmCommand).replace(0, 12, "/bin/rpm"),
                      Output(1, "package mdatp is not installed\n"));
   const CheckResult r = MdeInstallCheck().Run(w.Ctx());
   EXPECT_EQ(r.status, Status::kPass);
@@ -208,6 +209,37 @@ TEST(MdeStateRoot, NeverRunsACommandUnderRoot) {
   EXPECT_EQ(s.installed, true);  // judged from the files
   EXPECT_TRUE(s.service_state.empty());
   EXPECT_NE(s.health_error.find("--root"), std::string::npos);
+}
+
+// A RHEL-family image: the machine running the agent reads the tree's rpm database with its own
+// rpm program, rooted at the tree and pointed at the database the tree holds.
+TEST(MdeStateRoot, RpmDatabaseIsReadWithTheHostsRpmRootedAtTheTree) {
+  FakeWorld w;
+  w.fs.SetLive(false);
+  w.fs.AddDir("/usr/lib/sysimage/rpm");
+  w.fs.AddLink("/var/lib/rpm", "../../usr/lib/sysimage/rpm");
+  w.processes.Expect(
+      "/usr/bin/rpm --root fake:/ --dbpath /usr/lib/sysimage/rpm -q --qf "
+      "%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n mdatp",
+      Output(0, "mdatp\t101.24082.0004-1\tx86_64\n"));
+  const MdeState& s = MdeStateOf(w.Ctx(/*live=*/false));
+  EXPECT_EQ(s.installed, true);
+  EXPECT_EQ(s.package_version, "101.24082.0004-1");
+  EXPECT_EQ(s.evidence.at("package").at("database"), "/usr/lib/sysimage/rpm");
+}
+
+// No rpm program on the machine running the agent: a clear unknown, never "not installed".
+TEST(MdeStateRoot, RpmDatabaseWithoutAnRpmProgramIsAClearUnknown) {
+  FakeWorld w;
+  w.fs.SetLive(false);
+  w.fs.AddDir("/var/lib/rpm");
+  const MdeState& s = MdeStateOf(w.Ctx(/*live=*/false));
+  EXPECT_FALSE(s.installed.has_value());
+  ASSERT_FALSE(s.notes.empty());
+  EXPECT_NE(s.notes[0].find("no rpm program was found to read it (install the rpm package)"),
+            std::string::npos)
+      << s.notes[0];
+  EXPECT_EQ(w.processes.calls().size(), 2U);  // /usr/bin/rpm, then /bin/rpm
 }
 
 TEST(MdeStateRoot, AbsoluteCliSymlinkResolvesInsideTheTree) {

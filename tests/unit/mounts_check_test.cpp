@@ -32,7 +32,8 @@ TEST(MountsCheck, FixtureTrees) {
       {"mounts_zfs_root", Status::kWarn,
        "Real-time protection does not support the file systems holding / (zfs), /opt (zfs)", ""},
       {"mounts_fstab_noexec_var", Status::kFail, "exit code 126", ""},
-      {"no_os_release", Status::kWarn, "mount table could not be read", "findmnt"},
+      // An image without a mount table: its mounts belong to the machine it boots on.
+      {"no_os_release", Status::kSkip, "not a property of an image", ""},
   };
   for (const auto& c : cases) {
     const CheckResult r = RunOn(HostchecksCase(c.name));

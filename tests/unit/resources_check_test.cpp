@@ -80,13 +80,26 @@ TEST(ResourcesCheck, LowDiskFailsAndMeasuresTheNearestExistingAncestor) {
   EXPECT_EQ(path, "/opt");
 }
 
+// An image without a /proc copy: memory and CPUs belong to the VM it boots on and are not judged;
+// glibc belongs to the image, and its absence is a warning, never a pass.
 TEST(ResourcesCheck, EmptyTreeExplainsEveryUnknown) {
   const CheckResult r = RunOn(HostchecksCase("no_os_release"));
   EXPECT_EQ(r.status, Status::kWarn) << r.summary;
-  EXPECT_TRUE(Has(r.summary, "memory size could not be read")) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "memory size is not a property of an image")) << r.summary;
   EXPECT_TRUE(Has(r.summary, "glibc version could not be determined")) << r.summary;
-  EXPECT_TRUE(Has(r.summary, "CPU count could not be read")) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "CPU count is not a property of an image")) << r.summary;
   EXPECT_FALSE(r.evidence.contains("cpus"));
+  EXPECT_FALSE(r.evidence.contains("memory_total_mb"));
+}
+
+TEST(ResourcesCheck, ImageWithGlibcPassesWithoutClaimingMemory) {
+  TempTree tree;
+  tree.Symlink("lib/x86_64-linux-gnu/libc.so.6", "libc-2.36.so");
+  const CheckResult r = RunOn(tree.root());
+  EXPECT_EQ(r.status, Status::kPass) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "Free space for /opt and glibc meet")) << r.summary;
+  EXPECT_FALSE(Has(r.summary, "1 GB RAM")) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "memory size is not a property of an image")) << r.summary;
 }
 
 // Disk logic over the in-memory fake: the longest configured prefix plays the mount.

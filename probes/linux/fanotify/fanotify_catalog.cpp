@@ -27,9 +27,52 @@ std::vector<std::string> StringList(const json& object, const char* key, const s
   return values;
 }
 
+void RequireAbsolute(const std::vector<std::string>& paths, const std::string& where) {
+  for (const std::string& path : paths) {
+    if (path.front() != '/') {
+      throw CatalogError{
+          std::string(where).append(" path \"").append(path).append("\" is relative")};
+    }
+  }
+}
+
+BlockingSetting ParseBlockingSetting(const json& entry, const std::string& where) {
+  AllowKeys(entry, {"files", "name", "values"}, where);
+  BlockingSetting setting;
+  setting.files = StringList(entry, "files", where);
+  setting.name = RequiredString(entry, "name", where);
+  setting.values = StringList(entry, "values", where);
+  if (setting.files.empty() || setting.values.empty()) {
+    throw CatalogError{where + " needs files and values"};
+  }
+  RequireAbsolute(setting.files, where);
+  return setting;
+}
+
+CatalogInstall ParseInstall(const json& entry, const std::string& where) {
+  AllowKeys(entry, {"packages", "units", "blocking_setting"}, where);
+  CatalogInstall install;
+  install.packages = StringList(entry, "packages", where);
+  install.units = StringList(entry, "units", where);
+  if (install.packages.empty() && install.units.empty()) {
+    throw CatalogError{where + " names neither packages nor units"};
+  }
+  for (const std::string& unit : install.units) {
+    if (unit.find('/') != std::string::npos || unit.find('.') == std::string::npos) {
+      throw CatalogError{
+          std::string(where).append(" unit \"").append(unit).append("\" is not a unit file name")};
+    }
+  }
+  if (entry.contains("blocking_setting")) {
+    install.blocking_setting = ParseBlockingSetting(entry["blocking_setting"], where + ".blocking");
+  }
+  return install;
+}
+
 CatalogProduct ParseProduct(const json& entry, std::size_t index) {
   const std::string where = "products[" + std::to_string(index) + "]";
-  AllowKeys(entry, {"id", "name", "vendor", "match", "classification", "sources"}, where);
+  AllowKeys(entry, {"id", "name", "vendor", "match", "classification", "install", "sources"},
+            where);
   CatalogProduct product;
   product.id = RequiredString(entry, "id", where);
   product.name = RequiredString(entry, "name", where);
@@ -52,14 +95,8 @@ CatalogProduct ParseProduct(const json& entry, std::size_t index) {
           std::string(where).append(" comm \"").append(comm).append("\" > 15 bytes")};
     }
   }
-  for (const auto* list : {&product.exe_paths, &product.exe_prefixes}) {
-    for (const std::string& path : *list) {
-      if (path.front() != '/') {
-        throw CatalogError{
-            std::string(where).append(" path \"").append(path).append("\" is relative")};
-      }
-    }
-  }
+  RequireAbsolute(product.exe_paths, where);
+  RequireAbsolute(product.exe_prefixes, where);
   if (entry.contains("classification")) {
     const std::string value = RequiredString(entry, "classification", where);
     if (value == "mde") {
@@ -70,6 +107,8 @@ CatalogProduct ParseProduct(const json& entry, std::size_t index) {
       throw CatalogError{where + ".classification must be \"mde\" or \"allowed\""};
     }
   }
+  if (entry.contains("install"))
+    product.install = ParseInstall(entry["install"], where + ".install");
   return product;
 }
 

@@ -11,6 +11,22 @@
 
 namespace preflight {
 
+// A configuration setting that turns a product's blocking (permission events) on.
+struct BlockingSetting {
+  std::vector<std::string> files;   // absolute paths, the first that exists is read
+  std::string name;                 // "OnAccessPrevention"
+  std::vector<std::string> values;  // values that turn blocking on, compared case-insensitively
+};
+
+// How a product is installed and started at boot, so that an image (or a host where the product
+// is stopped) can be judged before anything runs.
+struct CatalogInstall {
+  std::vector<std::string> packages;  // dpkg or rpm package names
+  std::vector<std::string> units;     // systemd unit names ("clamav-clamonacc.service")
+  // Absent: the product blocks whenever it runs.
+  std::optional<BlockingSetting> blocking_setting;
+};
+
 struct CatalogProduct {
   std::string id;
   std::string name;
@@ -21,6 +37,7 @@ struct CatalogProduct {
   // Only kMde (MDE's own wdavdaemon) or kAllowed (fapolicyd, supported alongside MDE by policy,
   // reference §1.3): a policy override.
   std::optional<Classification> classification;
+  std::optional<CatalogInstall> install;
 };
 
 // A service mde_installer.sh refuses to install next to (reference §1.1: exit 5).

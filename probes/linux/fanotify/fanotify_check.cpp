@@ -87,20 +87,38 @@ HolderLabels LabelHolders(const std::vector<ClassifiedHolder>& holders) {
   return labels;
 }
 
-// /proc could not be listed: nothing to judge but the services. A tree without /proc is skipped
-// when nothing else was found.
+// An image's /proc is missing or an empty mount point: running processes are not a property of
+// an image, so only what is installed and enabled in it is judged.
+bool TreeWithoutProcesses(const FanotifyFacts& facts) {
+  if (facts.live) return false;
+  if (!facts.scan.proc_listed) return facts.scan.proc_error.kind == ErrorKind::kNotFound;
+  return facts.scan.stats.processes_seen == 0;
+}
+
+// /proc could not be listed or holds no process: nothing to judge but the services and the
+// installed products. A tree is skipped when nothing else was found, never passed.
 CheckResult JudgeWithoutProc(const FanotifyFacts& facts, FanotifyFindings& findings,
                              CheckResult result) {
-  result.evidence["proc_error"] = ReportText(facts.scan.proc_error.message, kMaxSentenceText);
-  if (!facts.live && facts.scan.proc_error.kind == ErrorKind::kNotFound) {
-    const std::string why = "The inspected tree has no " + facts.proc +
-                            ", so the processes holding fanotify groups cannot be listed.";
+  if (!facts.scan.proc_listed) {
+    result.evidence["proc_error"] = ReportText(facts.scan.proc_error.message, kMaxSentenceText);
+  }
+  if (TreeWithoutProcesses(facts)) {
+    const std::string why =
+        std::string(facts.scan.proc_listed
+                        ? "The inspected tree's " + facts.proc + " holds no process"
+                        : "The inspected tree has no " + facts.proc) +
+        ", so running fanotify users cannot be listed: running processes are not a property of "
+        "an image. What is installed and enabled in it was judged instead.";
     if (findings.Empty()) {
+      std::vector<std::string> names;
+      for (const BootProduct& found : facts.boot) names.push_back(found.product->name);
       result.status = Status::kSkip;
-      result.summary = why + " Run the check on the live machine, or copy /proc into the tree.";
+      result.summary =
+          why + (names.empty() ? " No catalogued fanotify product is installed in it."
+                               : " Installed but not started at boot: " + JoinLabels(names) + ".");
       return result;
     }
-    findings.Add(Status::kWarn, why, "Run the check on the live machine.");
+    findings.Add(Status::kWarn, why, "Run the check on the booted machine as well.");
   } else {
     findings.Add(Status::kWarn,
                  "Cannot list " + facts.proc + " (" + facts.scan.proc_error.message +
@@ -180,15 +198,23 @@ FanotifyFacts GatherFanotify(const Context& ctx) {
   }
   facts.scan = ScanFanotifyHolders(ctx.fs, options);
   facts.services = FindConflictingServices(ctx, catalog, facts.scan.named, facts.service_evidence);
-  if (!facts.scan.proc_listed) return facts;
-
-  facts.holders = ClassifyHolders(facts.scan, catalog, MdatpTarget(ctx.fs));
-  if (std::any_of(facts.holders.begin(), facts.holders.end(), [](const ClassifiedHolder& h) {
-        return h.classification == Classification::kAllowed;
-      })) {
+  if (facts.scan.proc_listed) {
+    facts.holders = ClassifyHolders(facts.scan, catalog, MdatpTarget(ctx.fs));
+  }
+  facts.boot = FindBootProducts(ctx, catalog, facts.holders, facts.boot_evidence);
+  // fapolicyd, running or installed, is judged by the distribution and MDE's health.
+  const bool fapolicyd =
+      std::any_of(
+          facts.holders.begin(), facts.holders.end(),
+          [](const ClassifiedHolder& h) { return h.classification == Classification::kAllowed; }) ||
+      std::any_of(facts.boot.begin(), facts.boot.end(), [](const BootProduct& b) {
+        return b.product->classification == Classification::kAllowed;
+      });
+  if (fapolicyd) {
     facts.os = &OsReleaseOf(ctx);
     facts.mde = &MdeStateOf(ctx);
   }
+  if (!facts.scan.proc_listed) return facts;
   if (facts.live && (!facts.privileged || facts.scan.Partial())) {
     facts.mounts_read = true;
     const Result<std::string> mounts = ctx.fs.ReadFile("/proc/mounts", kMaxMountsBytes);
@@ -211,7 +237,11 @@ CheckResult JudgeFanotify(const FanotifyFacts& facts) {
   if (facts.live) result.evidence["privileged"] = facts.privileged;
   AddServiceFindings(facts.services, findings);
   result.evidence["services"] = facts.service_evidence;
-  if (!facts.scan.proc_listed) return JudgeWithoutProc(facts, findings, std::move(result));
+  AddBootFindings(facts.boot, facts.live, facts.os, findings);
+  result.evidence["installed_products"] = facts.boot_evidence;
+  if (!facts.scan.proc_listed || TreeWithoutProcesses(facts)) {
+    return JudgeWithoutProc(facts, findings, std::move(result));
+  }
 
   result.evidence["scan"] = StatsJson(facts.scan);
   if (facts.mounts_read) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "probes/check.h"
+#include "probes/linux/fanotify/fanotify_boot.h"
 #include "probes/linux/fanotify/fanotify_holders.h"
 #include "probes/linux/fanotify/fanotify_scan.h"
 #include "probes/linux/fanotify/fanotify_services.h"
@@ -31,6 +32,9 @@ struct FanotifyFacts {
   std::vector<ServiceFinding> services;
   nlohmann::json service_evidence;
   std::vector<ClassifiedHolder> holders;
+  // Catalogued products installed in the tree: what will start at boot (fanotify_boot.h).
+  std::vector<BootProduct> boot;
+  nlohmann::json boot_evidence;
   // /proc's hidepid= option, read on a live machine when the scan may have missed processes.
   bool mounts_read = false;
   std::optional<std::string> hidepid;

@@ -46,6 +46,17 @@ void AddServiceFindings(const std::vector<ServiceFinding>& services, FanotifyFin
                         " before installing Defender for Endpoint, or confirm with ",
                         f.service.vendor, " that it is compatible and install manually with ",
                         "mde_installer.sh --skip_conflict."}));
+    } else if (f.image && !f.enabled_by.empty()) {
+      findings.Add(
+          Status::kFail,
+          Cat({"Conflicting service ", who, ": installed (", f.detail,
+               ") and enabled to start at boot (", f.enabled_by,
+               "), so it will be active on the machine booted from this image; ", installer}),
+          Cat({"Disable and remove ", f.service.name,
+               " from the image before it is captured (systemctl disable ", f.service.name,
+               "), or confirm with ", f.service.vendor,
+               " that it is compatible and install Defender for Endpoint manually with ",
+               "mde_installer.sh --skip_conflict."}));
     } else {
       findings.Add(Status::kWarn,
                    Cat({"The conflicting service ", who, " is installed (", f.detail,

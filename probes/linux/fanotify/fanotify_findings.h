@@ -58,7 +58,8 @@ class FanotifyFindings {
 // "a; b; c" with at most 10 names, then "and N more".
 std::string JoinLabels(const std::vector<std::string>& labels);
 
-// The installer's conflicting services: fail when running, warn when only installed.
+// The installer's conflicting services: fail when running or enabled in an image (it will run on
+// the booted machine), warn when only installed.
 void AddServiceFindings(const std::vector<ServiceFinding>& services, FanotifyFindings& findings);
 
 // fapolicyd holders (`labels`): supported on RHEL and Fedora while MDE is healthy (reference §1.3).

@@ -2,22 +2,18 @@
 
 #include "platform/file_system.h"
 #include "platform/service_manager.h"
+#include "probes/linux/systemd_units.h"
 
 namespace preflight {
 namespace {
 
-// systemd's unit search path for system units (systemd.unit(5): /etc first, then the vendor
-// directories; /lib/systemd/system on distributions without the /usr merge), and SysV scripts,
-// which systemd-sysv-generator turns into units that `systemctl status` also reports.
-constexpr const char* kUnitDirs[] = {"/etc/systemd/system", "/usr/lib/systemd/system",
-                                     "/lib/systemd/system"};
+// SysV scripts, which systemd-sysv-generator turns into units that `systemctl status` also
+// reports.
 constexpr const char* kSysvDir = "/etc/init.d";
 
-std::optional<std::string> FindUnitFile(const FileSystem& fs, const std::string& name) {
-  for (const char* dir : kUnitDirs) {
-    const std::string path = std::string(dir) + "/" + name + ".service";
-    if (fs.Exists(path)) return path;
-  }
+std::optional<std::string> FindServiceFile(const FileSystem& fs, const std::string& name) {
+  const UnitFile unit = FindUnitFile(fs, name + ".service");
+  if (!unit.path.empty()) return unit.path;
   const std::string sysv = std::string(kSysvDir) + "/" + name;
   if (fs.Exists(sysv)) return sysv;
   return std::nullopt;
@@ -50,8 +46,13 @@ std::vector<ServiceFinding> FindConflictingServices(const Context& ctx,
     bool active = false;
     for (const NamedProcess& process : named) {
       if (process.comm != service.name) continue;
-      findings.push_back({service, ServiceFinding::Source::kProcess, true, true,
-                          "pid " + std::to_string(process.pid)});
+      findings.push_back({service,
+                          ServiceFinding::Source::kProcess,
+                          true,
+                          true,
+                          "pid " + std::to_string(process.pid),
+                          {},
+                          false});
       seen["process_pid"] = process.pid;
       active = true;
     }
@@ -65,8 +66,13 @@ std::vector<ServiceFinding> FindConflictingServices(const Context& ctx,
         seen["detail"] = status.Value().detail;
         // The installer greps "Active: active"; activating counts too, it is about to run.
         if (!active && (state == ServiceState::kActive || state == ServiceState::kActivating)) {
-          findings.push_back({service, ServiceFinding::Source::kServiceManager, true, true,
-                              status.Value().detail});
+          findings.push_back({service,
+                              ServiceFinding::Source::kServiceManager,
+                              true,
+                              true,
+                              status.Value().detail,
+                              {},
+                              false});
           active = true;
         }
       } else {
@@ -74,9 +80,15 @@ std::vector<ServiceFinding> FindConflictingServices(const Context& ctx,
       }
     }
     if (!state_known && !active) {
-      auto unit = FindUnitFile(ctx.fs, service.name);
-      if (unit)
-        findings.push_back({service, ServiceFinding::Source::kUnitFile, false, false, *unit});
+      auto unit = FindServiceFile(ctx.fs, service.name);
+      if (unit) {
+        ServiceFinding found{service, ServiceFinding::Source::kUnitFile, false, false, *unit, {},
+                             false};
+        found.enabled_by = FindEnablingLink(ctx.fs, service.name + ".service");
+        found.image = !ctx.live || !ctx.fs.IsLiveRoot();
+        if (!found.enabled_by.empty()) seen["enabled_by"] = found.enabled_by;
+        findings.push_back(std::move(found));
+      }
       seen["unit_file"] = unit ? nlohmann::json(*unit) : nlohmann::json(nullptr);
     }
     evidence.push_back(seen);

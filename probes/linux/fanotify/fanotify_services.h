@@ -19,6 +19,10 @@ struct ServiceFinding {
   bool active = false;       // running (service manager or a process of that name)
   bool state_known = false;  // false: only a unit file was found, so "running" is unknown
   std::string detail;        // "active (running)", "pid 4242", "/etc/systemd/system/x.service"
+  // For a unit file: the link that starts it at boot (systemd_units.h), and whether the tree is
+  // an image (--root), where enabled means it will run on the booted machine.
+  std::string enabled_by;
+  bool image = false;
 };
 
 // The installer checks `systemctl status <name>` for "Active: active". On a live host with a
