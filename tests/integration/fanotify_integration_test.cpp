@@ -129,6 +129,7 @@ TEST(FanotifyLive, ContentGroupWithPermissionMarkIsAConflictAndFails) {
   EXPECT_EQ((*user)["marks"]["inode"], 1);
   EXPECT_EQ((*user)["permission_events"], nlohmann::json::array({"FAN_OPEN_PERM"}));
   EXPECT_EQ((*user)["groups"][0]["class"], "content");
+  EXPECT_EQ((*user)["can_block"], true);
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_NE(r.summary.find("pid " + std::to_string(holder->Pid())), std::string::npos) << r.summary;
   // The holder answers its permission events, so opening the guarded file still works.
@@ -151,10 +152,43 @@ TEST(FanotifyLive, NotifyOnlyHolderIsReportedWithoutFailing) {
   EXPECT_EQ((*user)["marks"]["filesystem"], 1);
   EXPECT_EQ((*user)["marks"]["inode"], 1);
   EXPECT_EQ((*user)["groups"][0]["class"], "notify");
+  EXPECT_EQ((*user)["can_block"], false);
   if (OnlyConflictsAre(r, {})) {
     EXPECT_NE(r.status, Status::kFail) << r.summary;
   }
   EXPECT_NE(r.summary.find("Notification-only"), std::string::npos) << r.summary;
+}
+
+// `blocking` is what the marks do now; `can_block` is what the group's class allows. A content
+// group whose marks ask only for notification events does not block (yet) and is a warning.
+TEST(FanotifyLive, ContentGroupWithNotifyMarksCanBlockButDoesNotBlock) {
+  SKIP_WITHOUT_FANOTIFY(true);
+  const TempDir dir;
+  auto notify_marks = StartHolder(
+      {"--class", "content", "--mark", "inode:" + dir.File("watched"), "--mask", "notify"});
+  auto no_marks = StartHolder({"--class", "content", "--mark", "none"});
+  ASSERT_NE(notify_marks, nullptr);
+  ASSERT_NE(no_marks, nullptr);
+  LiveHost host;
+  const CheckResult r = host.RunCheck();
+  for (const pid_t pid : {notify_marks->Pid(), no_marks->Pid()}) {
+    SCOPED_TRACE(pid);
+    const nlohmann::json* user = UserByPid(r, pid);
+    ASSERT_NE(user, nullptr) << r.report.dump(2);
+    EXPECT_EQ((*user)["blocking"], false);
+    EXPECT_EQ((*user)["can_block"], true);
+    EXPECT_EQ((*user)["classification"], "notify");
+    EXPECT_EQ((*user)["permission_events"], nlohmann::json::array());
+    EXPECT_EQ((*user)["groups"][0]["class"], "content");
+    EXPECT_EQ((*user)["groups"][0]["blocking"], false);
+    EXPECT_EQ((*user)["groups"][0]["can_block"], true);
+    EXPECT_NE(r.summary.find("pid " + std::to_string(pid)), std::string::npos) << r.summary;
+  }
+  EXPECT_EQ((*UserByPid(r, notify_marks->Pid()))["marks"]["inode"], 1);
+  EXPECT_NE(r.summary.find("can start to at any time"), std::string::npos) << r.summary;
+  if (OnlyConflictsAre(r, {})) {
+    EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+  }
 }
 
 TEST(FanotifyLive, WdavdaemonInAPrivateMountNamespaceIsMde) {

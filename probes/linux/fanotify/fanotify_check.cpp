@@ -60,7 +60,9 @@ nlohmann::json StatsJson(const FanotifyScan& scan) {
 
 // The holders by what the policy made of them, as the summary names them.
 struct HolderLabels {
-  std::vector<std::string> conflict, allowed, mde, notify, unknown;
+  // can_block: notification marks only, but a content / pre-content group that may add
+  // permission marks at any time.
+  std::vector<std::string> conflict, allowed, mde, notify, unknown, can_block;
 };
 
 HolderLabels LabelHolders(const std::vector<ClassifiedHolder>& holders) {
@@ -80,7 +82,11 @@ HolderLabels LabelHolders(const std::vector<ClassifiedHolder>& holders) {
         labels.mde.push_back(label);
         break;
       case Classification::kNotify:
-        (entry.blocking_unknown ? labels.unknown : labels.notify).push_back(label);
+        if (entry.blocking_unknown) {
+          labels.unknown.push_back(label);
+        } else {
+          (entry.can_block ? labels.can_block : labels.notify).push_back(label);
+        }
         break;
     }
   }
@@ -115,7 +121,7 @@ void AddConflictFinding(const std::vector<std::string>& conflict, FanotifyFindin
       Status::kFail,
       std::to_string(conflict.size()) +
           (conflict.size() == 1 ? " program holds" : " programs hold") +
-          " a fanotify group that can block file access (content class or permission events), "
+          " a fanotify group that blocks file access (its marks ask for permission events), "
           "which Defender for Endpoint does not support next to it: " +
           JoinLabels(conflict) + ".",
       "Defender for Endpoint on Linux does not support running alongside other fanotify-based "
@@ -138,15 +144,25 @@ void AddHolderFindings(const FanotifyFacts& facts, const HolderLabels& labels,
                  "Whether these fanotify users block file access is unknown, because their "
                  "fdinfo could not be read in full: " +
                      JoinLabels(labels.unknown) + ".",
-                 "Inspect /proc/<pid>/fdinfo/<fd> of each: class bits 4 or 8 in 'fanotify "
-                 "flags:', or mark masks with 10000, 20000, 40000 or 100000 set, mean it blocks.");
+                 "Inspect /proc/<pid>/fdinfo/<fd> of each: mark masks with 10000, 20000, 40000 "
+                 "or 100000 set mean it blocks; class bits 4 or 8 in 'fanotify flags:' mean it "
+                 "can.");
+  }
+  if (!labels.can_block.empty()) {
+    findings.Add(Status::kWarn,
+                 "These programs hold a content-class fanotify group that does not block file "
+                 "access now (no mark asks for permission events) but can start to at any time: " +
+                     JoinLabels(labels.can_block) + ".",
+                 "Find out what each program does with its group; if it is a security product "
+                 "that enables on-access blocking later, it conflicts with Defender for Endpoint.");
   }
   AddPartialScanFinding(facts.scan, facts.live && !facts.privileged, facts.hidepid, findings);
   if (facts.holders.empty()) {
     const std::size_t seen = facts.scan.stats.processes_seen;
     findings.Add(Status::kPass, "No program holds a fanotify group (" + std::to_string(seen) +
                                     (seen == 1 ? " process" : " processes") + " inspected).");
-  } else if (labels.conflict.empty() && labels.unknown.empty() && labels.allowed.empty()) {
+  } else if (labels.conflict.empty() && labels.unknown.empty() && labels.allowed.empty() &&
+             labels.can_block.empty()) {
     findings.Add(Status::kPass, "No other program holds a blocking fanotify group.");
   }
   if (!labels.mde.empty()) {
