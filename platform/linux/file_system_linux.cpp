@@ -10,6 +10,7 @@
 #include <string>
 
 #include "platform/file_system.h"
+#include "platform/linux/proc_fd_links.h"
 
 namespace preflight {
 namespace {
@@ -81,6 +82,11 @@ class LinuxFileSystem final : public FileSystem {
     if (n < 0) return ErrnoError("cannot read link", host, errno);
     buffer.resize(static_cast<std::size_t>(n));
     return buffer;
+  }
+
+  Result<LinkScan> FindFdLinks(const std::string& dir, std::size_t max_entries,
+                               std::string_view wanted) const override {
+    return FindFdLinksAt(HostPath(dir), max_entries, wanted);
   }
 
   Result<DirListing> ListDir(const std::string& path, std::size_t max_entries) const override {

@@ -86,6 +86,29 @@ timed() {
   echo "$(((t1 - t0) / 1000000)) $(tail -1 "$work/rss")"
 }
 
+# System calls of the agent's /proc path and of the floor, counted by strace -c -f over one run
+# on the first size: the agent must need no more per descriptor than the floor.
+syscall_counts() {
+  local d=$1
+  MDE_PREFLIGHT_FANOTIFY_SCAN=proc strace -f -c -o "$work/agent.strace" "$agent" check \
+    --only linux.fanotify --format json --offline > /dev/null 2>&1 || true
+  strace -f -c -o "$work/floor.strace" "$floor" > /dev/null 2>&1 || true
+  # strace -c columns: % time, seconds, usecs/call, calls, [errors,] syscall.
+  calls() { awk -v s="$2" '$NF == s { print $4 }' "$1"; }
+  total() { calls "$1" total; }
+  {
+    echo "system calls over one run ($d descriptors; strace -c -f):"
+    printf '  %-12s %10s %10s\n' syscall agent floor
+    for s in readlinkat readlink openat open getdents64 read newfstatat statx close; do
+      printf '  %-12s %10s %10s\n' "$s" "$(calls "$work/agent.strace" $s)" "$(calls "$work/floor.strace" $s)"
+    done
+    printf '  %-12s %10s %10s\n' total "$(total "$work/agent.strace")" "$(total "$work/floor.strace")"
+    awk -v a="$(total "$work/agent.strace")" -v f="$(total "$work/floor.strace")" -v d="$d" \
+      'BEGIN { printf "  per descriptor: agent %.3f, floor %.3f\n", a / d, f / d }'
+  } > "$work/syscalls"
+  cat "$work/syscalls" >&2
+}
+
 contenders=(agent-proc installer floor)
 if MDE_PREFLIGHT_FANOTIFY_SCAN=bpf "$agent" check --only linux.fanotify --format json --offline \
   2>/dev/null | grep -q '"scan_path": *"bpf"'; then
@@ -139,10 +162,12 @@ for n in $sizes; do
   rows+=("$row")
   echo "$row" >&2
   unset times med
+  [ -z "${strace_done:-}" ] && command -v strace > /dev/null && { syscall_counts "$descriptors"; strace_done=1; }
   stop_step
 done
 echo "$header"
 echo "$rule"
 printf '%s\n' "${rows[@]}"
 echo
+[ -f "$work/syscalls" ] && cat "$work/syscalls"
 echo "ratios are agent time / other time (below 1 = the agent is faster); load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "tests/fakes/fake_platform.h"
@@ -251,6 +252,43 @@ TEST(ProcHidepid, FindsTheOptionOfTheProcMount) {
   // The last mount at /proc is the visible one.
   EXPECT_FALSE(ProcHidepid("proc /proc proc rw,hidepid=2 0 0\nproc /proc proc rw 0 0\n"));
   EXPECT_FALSE(ProcHidepid(""));
+}
+
+// The pid list is split among workers; whatever their number, the result is the same scan.
+TEST(ScanFanotifyHolders, WorkersSplitThePidsAndMergeToTheSameScan) {
+  FakeFileSystem fake;
+  for (int pid = 100; pid < 400; ++pid) {
+    std::map<int, std::string> groups;
+    if (pid % 37 == 0) groups[3 + pid % 5] = pid % 2 == 0 ? kContentPerm : kNotifyMount;
+    Add(fake, {pid, "p" + std::to_string(pid), "/usr/bin/p", "p", groups});
+  }
+  fake.AddDir("/proc/500/fd");  // comm missing: a process that exits while it is scanned
+  FanotifyScanOptions one = Options();
+  one.threads = 1;
+  one.watch_comms = {"p101", "p399"};
+  const FanotifyScan base = ScanFanotifyHolders(fake, one);
+  ASSERT_EQ(base.holders.size(), 8U);
+  for (const std::size_t threads : {2U, 3U, 8U}) {
+    SCOPED_TRACE(threads);
+    FanotifyScanOptions many = one;
+    many.threads = threads;
+    const FanotifyScan scan = ScanFanotifyHolders(fake, many);
+    EXPECT_EQ(scan.stats.processes_seen, base.stats.processes_seen);
+    EXPECT_EQ(scan.stats.fds_checked, base.stats.fds_checked);
+    EXPECT_EQ(scan.stats.fanotify_fds, base.stats.fanotify_fds);
+    EXPECT_EQ(scan.stats.vanished_processes, base.stats.vanished_processes);
+    ASSERT_EQ(scan.holders.size(), base.holders.size());
+    for (std::size_t i = 0; i < scan.holders.size(); ++i) {
+      EXPECT_EQ(scan.holders[i].pid, base.holders[i].pid);
+      ASSERT_EQ(scan.holders[i].groups.size(), 1U);
+      EXPECT_EQ(scan.holders[i].groups[0].fd, base.holders[i].groups[0].fd);
+      EXPECT_EQ(IsBlocking(scan.holders[i].groups[0].info),
+                IsBlocking(base.holders[i].groups[0].info));
+    }
+    ASSERT_EQ(scan.named.size(), 2U);
+    EXPECT_EQ(scan.named[0].pid, 101);
+    EXPECT_EQ(scan.named[1].pid, 399);
+  }
 }
 
 }  // namespace
