@@ -14,9 +14,11 @@ constexpr std::size_t kMaxOutput = 16 * 1024 * 1024;
 
 }  // namespace
 
-AgentRun RunAgent(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+AgentRun RunAgent(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                  const std::vector<std::string>& wrapper) {
   std::vector<std::string> argv = {"/usr/bin/env"};
   argv.insert(argv.end(), env.begin(), env.end());
+  argv.insert(argv.end(), wrapper.begin(), wrapper.end());
   argv.push_back(PREFLIGHT_BINARY);
   argv.insert(argv.end(), args.begin(), args.end());
   AgentRun run;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "platform/environment.h"
+#include "platform/fanotify_group_source.h"
 #include "platform/file_system.h"
 #include "platform/process_runner.h"
 #include "platform/registry.h"
@@ -41,7 +42,7 @@ struct LiveHost {
   std::unique_ptr<SystemInfo> system = MakeSystemInfo();
   std::unique_ptr<Registry> registry = MakeRegistry();
 
-  CheckResult RunCheck() {
+  CheckResult RunCheck(const Check& check = FanotifyCheck()) {
     HostFacts facts;
     ContextParts parts;
     parts.fs = fs.get();
@@ -53,7 +54,7 @@ struct LiveHost {
     parts.facts = &facts;
     parts.offline = true;
     parts.deadline = SystemClock().SteadyNow() + std::chrono::minutes(2);
-    return FanotifyCheck().Run(MakeContext(parts));
+    return check.Run(MakeContext(parts));
   }
 };
 
@@ -189,6 +190,42 @@ TEST(FanotifyLive, ContentGroupWithNotifyMarksCanBlockButDoesNotBlock) {
   if (OnlyConflictsAre(r, {})) {
     EXPECT_EQ(r.status, Status::kWarn) << r.summary;
   }
+}
+
+// The in-kernel iterator and the /proc walk see the same holders, groups, classes and marks.
+TEST(FanotifyLive, InKernelAndProcScansReportTheSameHoldersMarksAndClasses) {
+  SKIP_WITHOUT_FANOTIFY(true);
+  const TempDir dir;
+  std::vector<std::unique_ptr<HolderProcess>> holders;
+  holders.push_back(StartHolder({"--class", "notify", "--mark", "mount", "--path", dir.Path()}));
+  holders.push_back(StartHolder(
+      {"--class", "content", "--mark", "inode:" + dir.File("guarded"), "--mask", "perm"}));
+  holders.push_back(StartHolder({"--class", "content", "--mark", "none"}));
+  holders.push_back(
+      StartHolder({"--class", "notify", "--mark", "filesystem", "--path", dir.Path()}));
+  for (const auto& holder : holders) ASSERT_NE(holder, nullptr);
+  LiveHost host;
+  const CheckResult in_kernel = host.RunCheck(FanotifyCheck(MakeFanotifyGroupSource()));
+  const std::string reason = in_kernel.evidence["scan_path_reason"];
+  if (reason.find("this build has no BPF iterator") != std::string::npos) GTEST_SKIP() << reason;
+  ASSERT_EQ(in_kernel.evidence["scan_path"], "bpf") << reason;
+  const CheckResult proc = host.RunCheck();
+  ASSERT_EQ(proc.evidence["scan_path"], "proc");
+  const std::vector<std::string> classes = {"notify", "content", "content", "notify"};
+  const std::vector<std::string> kinds = {"mount", "inode", "", "filesystem"};
+  for (std::size_t i = 0; i < holders.size(); ++i) {
+    SCOPED_TRACE(i);
+    const nlohmann::json* a = UserByPid(in_kernel, holders[i]->Pid());
+    const nlohmann::json* b = UserByPid(proc, holders[i]->Pid());
+    ASSERT_NE(a, nullptr) << in_kernel.report.dump(2);
+    ASSERT_NE(b, nullptr) << proc.report.dump(2);
+    EXPECT_EQ(*a, *b);  // every field: identity, flags, class, marks, permission events
+    EXPECT_EQ((*a)["groups"][0]["class"], classes[i]);
+    EXPECT_EQ((*a)["marks"][kinds[i].empty() ? "inode" : kinds[i]], kinds[i].empty() ? 0 : 1);
+  }
+  EXPECT_EQ((*UserByPid(in_kernel, holders[1]->Pid()))["blocking"], true);
+  EXPECT_EQ((*UserByPid(in_kernel, holders[2]->Pid()))["can_block"], true);
+  EXPECT_EQ((*UserByPid(in_kernel, holders[2]->Pid()))["blocking"], false);
 }
 
 TEST(FanotifyLive, WdavdaemonInAPrivateMountNamespaceIsMde) {

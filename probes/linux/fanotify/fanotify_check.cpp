@@ -5,11 +5,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/environment.h"
 #include "platform/file_system.h"
 #include "platform/system_info.h"
 #include "probes/common/facts.h"
 #include "probes/linux/fanotify/fanotify_catalog.h"
 #include "probes/linux/fanotify/fanotify_findings.h"
+#include "probes/linux/fanotify/fanotify_kernel_scan.h"
 #include "probes/linux/fanotify/fanotify_scan_text.h"
 
 namespace preflight {
@@ -177,9 +179,33 @@ void AddHolderFindings(const FanotifyFacts& facts, const HolderLabels& labels,
   }
 }
 
+// The in-kernel scan when it can run here, else the /proc walk; says which ran and why.
+FanotifyScan ScanByBestPath(const Context& ctx, const FanotifyGroupSource* kernel,
+                            const FanotifyScanOptions& options, FanotifyFacts& facts) {
+  const std::optional<std::string> forced = ctx.env.Get(kFanotifyScanEnv);
+  facts.scan_path = "proc";
+  if (!facts.live) {
+    facts.scan_path_reason = "not the running machine: the tree's /proc copy is read";
+  } else if (kernel == nullptr) {
+    facts.scan_path_reason = "no in-kernel scan was configured";
+  } else if (forced && *forced == "proc") {
+    facts.scan_path_reason = std::string(kFanotifyScanEnv) + "=proc";
+  } else {
+    auto in_kernel = kernel->Scan();
+    if (in_kernel.Ok()) {
+      facts.scan_path = "bpf";
+      facts.scan_path_reason = "the BPF task-file iterator loaded";
+      return ScanFromKernel(ctx.fs, in_kernel.Value(), options);
+    }
+    facts.scan_path_reason = "the in-kernel scan is unavailable (" +
+                             ReportText(in_kernel.Err().message, 512) + "); /proc was walked";
+  }
+  return ScanFanotifyHolders(ctx.fs, options);
+}
+
 }  // namespace
 
-FanotifyFacts GatherFanotify(const Context& ctx) {
+FanotifyFacts GatherFanotify(const Context& ctx, const FanotifyGroupSource* kernel) {
   FanotifyFacts facts;
   const BuiltInCatalog<FanotifyCatalog>& built_in = BuiltInFanotifyCatalog();
   facts.catalog_error = built_in.error;
@@ -194,7 +220,7 @@ FanotifyFacts GatherFanotify(const Context& ctx) {
   for (const ConflictingService& service : catalog.services) {
     options.watch_comms.push_back(service.name);
   }
-  facts.scan = ScanFanotifyHolders(ctx.fs, options);
+  facts.scan = ScanByBestPath(ctx, kernel, options, facts);
   facts.services = FindConflictingServices(ctx, catalog, facts.scan.named, facts.service_evidence);
   if (!facts.scan.proc_listed) return facts;
 
@@ -230,6 +256,8 @@ CheckResult JudgeFanotify(const FanotifyFacts& facts) {
   if (!facts.scan.proc_listed) return JudgeWithoutProc(facts, findings, std::move(result));
 
   result.evidence["scan"] = StatsJson(facts.scan);
+  result.evidence["scan_path"] = facts.scan_path;
+  result.evidence["scan_path_reason"] = facts.scan_path_reason;
   if (facts.mounts_read) {
     result.evidence["hidepid"] = facts.hidepid ? nlohmann::json(*facts.hidepid) : nlohmann::json();
   }
@@ -241,7 +269,7 @@ CheckResult JudgeFanotify(const FanotifyFacts& facts) {
 }
 
 CheckResult FanotifyCheck::Run(const Context& ctx) const {
-  const FanotifyFacts facts = GatherFanotify(ctx);
+  const FanotifyFacts facts = GatherFanotify(ctx, kernel_.get());
   CheckResult result = JudgeFanotify(facts);
   spdlog::debug("linux.fanotify: {} processes, {} fanotify fds, {} holders, status {}",
                 facts.scan.stats.processes_seen, facts.scan.stats.fanotify_fds,

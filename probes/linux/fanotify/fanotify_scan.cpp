@@ -147,7 +147,7 @@ class Scanner {
       }
       comm = text.Ok() ? StripNewline(std::move(text.Value())) : std::string();
     }
-    scan_.holders.push_back(Identify(pid, base, *comm, std::move(groups)));
+    scan_.holders.push_back(IdentifyHolder(fs_, pid, *comm, std::move(groups)));
   }
 
   std::optional<FanotifyGroup> ReadGroup(int pid, const std::string& base, int fd) {
@@ -173,37 +173,6 @@ class Scanner {
     }
     group.info = ParseFdinfo(text.Value());
     return group;
-  }
-
-  FanotifyHolder Identify(int pid, const std::string& base, const std::string& comm,
-                          std::vector<FanotifyGroup> groups) {
-    FanotifyHolder holder;
-    holder.pid = pid;
-    holder.comm = ReportText(comm, kMaxCommBytes);
-    holder.groups = std::move(groups);
-    auto exe = fs_.ReadLink(base + "/exe");
-    if (exe.Ok()) {
-      std::string path = std::move(exe.Value());
-      if (path.size() > kDeletedSuffix.size() &&
-          path.compare(path.size() - kDeletedSuffix.size(), std::string::npos, kDeletedSuffix) ==
-              0) {
-        path.resize(path.size() - kDeletedSuffix.size());
-        holder.exe_deleted = true;
-      }
-      holder.exe = ReportText(path, 4096);
-    } else {
-      holder.exe_error = exe.Err().message;
-    }
-    auto cmdline = fs_.ReadFile(base + "/cmdline", kMaxCmdlineBytes);
-    if (cmdline.Ok()) {
-      holder.cmdline = FormatCmdline(cmdline.Value(), kMaxCmdlineChars);
-    } else if (cmdline.Err().kind == ErrorKind::kTooLarge) {
-      auto tail = fs_.ReadTail(base + "/cmdline", kMaxCmdlineBytes);
-      if (tail.Ok()) holder.cmdline = "... " + FormatCmdline(tail.Value(), kMaxCmdlineChars);
-    }
-    auto status = fs_.ReadFile(base + "/status", kMaxStatusBytes);
-    if (status.Ok()) holder.uid = ParseStatusUid(status.Value());
-    return holder;
   }
 
   const FileSystem& fs_;
@@ -247,6 +216,37 @@ void Merge(FanotifyScan&& part, FanotifyScan& into) {
 }
 
 }  // namespace
+
+FanotifyHolder IdentifyHolder(const FileSystem& fs, int pid, const std::string& comm,
+                              std::vector<FanotifyGroup> groups) {
+  const std::string base = "/proc/" + std::to_string(pid);
+  FanotifyHolder holder;
+  holder.pid = pid;
+  holder.comm = ReportText(comm, kMaxCommBytes);
+  holder.groups = std::move(groups);
+  auto exe = fs.ReadLink(base + "/exe");
+  if (exe.Ok()) {
+    std::string path = std::move(exe.Value());
+    if (path.size() > kDeletedSuffix.size() &&
+        path.compare(path.size() - kDeletedSuffix.size(), std::string::npos, kDeletedSuffix) == 0) {
+      path.resize(path.size() - kDeletedSuffix.size());
+      holder.exe_deleted = true;
+    }
+    holder.exe = ReportText(path, 4096);
+  } else {
+    holder.exe_error = exe.Err().message;
+  }
+  auto cmdline = fs.ReadFile(base + "/cmdline", kMaxCmdlineBytes);
+  if (cmdline.Ok()) {
+    holder.cmdline = FormatCmdline(cmdline.Value(), kMaxCmdlineChars);
+  } else if (cmdline.Err().kind == ErrorKind::kTooLarge) {
+    auto tail = fs.ReadTail(base + "/cmdline", kMaxCmdlineBytes);
+    if (tail.Ok()) holder.cmdline = "... " + FormatCmdline(tail.Value(), kMaxCmdlineChars);
+  }
+  auto status = fs.ReadFile(base + "/status", kMaxStatusBytes);
+  if (status.Ok()) holder.uid = ParseStatusUid(status.Value());
+  return holder;
+}
 
 FanotifyScan ScanFanotifyHolders(const FileSystem& fs, const FanotifyScanOptions& options) {
   FanotifyScan scan;

@@ -114,4 +114,8 @@ struct FanotifyScan {
 // Processes and descriptors that vanish mid-scan are counted and skipped. Never throws.
 FanotifyScan ScanFanotifyHolders(const FileSystem& fs, const FanotifyScanOptions& options);
 
+// A holder with its groups, named from /proc/<pid>/exe, cmdline and status (bounded reads).
+FanotifyHolder IdentifyHolder(const FileSystem& fs, int pid, const std::string& comm,
+                              std::vector<FanotifyGroup> groups);
+
 }  // namespace preflight
