@@ -1,4 +1,5 @@
 #include "probes/linux/fanotify/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_kernel_scan.h"
 #include "probes/linux/fanotify/fanotify_scan_text.h"
 
 #include <gtest/gtest.h>
@@ -289,6 +290,54 @@ TEST(ScanFanotifyHolders, WorkersSplitThePidsAndMergeToTheSameScan) {
     EXPECT_EQ(scan.named[0].pid, 101);
     EXPECT_EQ(scan.named[1].pid, 399);
   }
+}
+
+// What the in-kernel iterator returns, in the /proc scan's terms: kinds by object type, the
+// group line from the init flags, the comm of watched processes, and a group whose marks the
+// kernel walk cut short re-read from fdinfo.
+TEST(ScanFromKernel, BuildsTheSameHoldersAsFdinfoWouldShow) {
+  FakeFileSystem fake;
+  Add(fake, {812, "clamonacc", "/usr/sbin/clamonacc", "clamonacc", {{4, kContentPerm}}});
+  Add(fake, {900, "big", "/usr/bin/big", "big", {{7, kNotifyMount}}});
+  KernelFanotifyScan kernel;
+  kernel.processes = {{1, "systemd"}, {812, "clamonacc"}, {900, "big"}, {950, "ds_agent"}};
+  KernelFanotifyGroup group;
+  group.pid = 812;
+  group.fd = 4;
+  group.flags = 0x15;
+  group.event_flags = 0x8000;
+  group.priority = 1;
+  group.marks = {{1, 0x50000, 0}, {0, 0x28, 0}, {2, 0x1, 0x10000}, {3, 0x20000, 0}, {9, 0, 0}};
+  KernelFanotifyGroup cut;
+  cut.pid = 900;
+  cut.fd = 7;
+  cut.marks_cut = true;
+  kernel.groups = {group, cut};
+  FanotifyScanOptions options = Options();
+  options.watch_comms = {"ds_agent"};
+  const FanotifyScan scan = ScanFromKernel(fake, kernel, options);
+  EXPECT_EQ(scan.stats.processes_seen, 4U);
+  EXPECT_EQ(scan.stats.fanotify_fds, 2U);
+  ASSERT_EQ(scan.named.size(), 1U);
+  EXPECT_EQ(scan.named[0].pid, 950);
+  ASSERT_EQ(scan.holders.size(), 2U);
+  const FanotifyHolder& clam = scan.holders[0];
+  EXPECT_EQ(clam.comm, "clamonacc");
+  EXPECT_EQ(clam.exe, "/usr/sbin/clamonacc");
+  const FanotifyFdinfo& info = clam.groups[0].info;
+  EXPECT_EQ(FanotifyClassName(info.flags), std::string("content"));
+  using K = FanotifyMarkKind;
+  std::vector<K> kinds;
+  for (const FanotifyMark& mark : info.marks) kinds.push_back(mark.kind);
+  EXPECT_EQ(kinds,
+            (std::vector<K>{K::kMount, K::kInode, K::kFilesystem, K::kMountNamespace, K::kOther}));
+  EXPECT_EQ(PermissionEventsOf(info), kFanOpenPerm | kFanOpenExecPerm | kFanAccessPerm);
+  // The cut group: fdinfo's own marks (one mount mark, notify class).
+  const FanotifyGroup& big = scan.holders[1].groups[0];
+  EXPECT_FALSE(big.truncated);
+  ASSERT_EQ(big.info.marks.size(), 1U);
+  EXPECT_EQ(big.info.marks[0].kind, K::kMount);
+  EXPECT_FALSE(IsBlocking(big.info));
 }
 
 }  // namespace
