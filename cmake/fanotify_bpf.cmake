@@ -56,7 +56,8 @@ function(preflight_add_fanotify_bpf target)
     DEPENDS ${out}/fanotify_iter.bpf.o
     COMMENT "fanotify_iter.skel.h (bpftool gen skeleton)" VERBATIM)
   target_sources(${target} PRIVATE ${src}/fanotify_group_source_bpf.cpp ${out}/fanotify_iter.skel.h)
-  target_include_directories(${target} PRIVATE ${out})
+  # SYSTEM: the generated skeleton follows libbpf's naming, not this project's (clang-tidy).
+  target_include_directories(${target} SYSTEM PRIVATE ${out})
   target_link_libraries(${target} PRIVATE PkgConfig::LIBBPF)
   message(STATUS "fanotify scan: /proc path and the BPF task-file iterator (${PREFLIGHT_BPF_CLANG}, "
                  "${PREFLIGHT_BPFTOOL}, libbpf ${LIBBPF_VERSION})")

@@ -96,7 +96,7 @@ Result<KernelFanotifyScan> RunIterators(fanotify_iter* skel) {
     const std::string& data = bytes.Value();
     for (std::size_t at = 0; at + sizeof(fanotify_iter_record) <= data.size();
          at += sizeof(fanotify_iter_record)) {
-      fanotify_iter_record rec;
+      fanotify_iter_record rec{};
       std::memcpy(&rec, data.data() + at, sizeof rec);
       Decode(rec, scan);
     }

@@ -15,7 +15,7 @@ enum {
 /* Marks walked per group: a bounded loop for the verifier; a group with more is flagged. */
 #define FANOTIFY_ITER_MAX_MARKS 1024
 
-struct fanotify_iter_record {
+struct fanotify_iter_record {  // NOLINT(readability-identifier-naming): C, shared with BPF
   unsigned int type;
   unsigned int pid;       /* tgid of the holder */
   unsigned int fd;
