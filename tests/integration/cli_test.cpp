@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 
 #include <gtest/gtest.h>
 
@@ -218,19 +219,26 @@ TEST(Cli, ServiceInstallAndUninstallPointToSystemdOnLinux) {
   }
 }
 
-TEST(CliFanotify, BlockingHolderIsAConflictAndIgnoreDowngradesIt) {
-  if (const std::string reason = FanotifyUnavailableReason(/*content_class=*/true);
-      !reason.empty()) {
-    GTEST_SKIP() << reason;
-  }
-  TempDir dir;
+// A content-class holder with a FAN_OPEN_PERM mark on a file in `dir`: a blocking holder.
+std::unique_ptr<HolderProcess> StartPermissionHolder(const TempDir& dir) {
   const std::string watched = dir.path() + "/watched";
   WriteFile(watched, "x");
   std::string error;
   auto holder = HolderProcess::Start(
       {FanotifyHolderPath(), "--class", "content", "--mark", "inode:" + watched, "--mask", "perm"},
       std::chrono::seconds(10), &error);
-  ASSERT_NE(holder, nullptr) << error;
+  EXPECT_NE(holder, nullptr) << error;
+  return holder;
+}
+
+TEST(CliFanotify, BlockingHolderIsAConflictAndIgnoreDowngradesIt) {
+  if (const std::string reason = FanotifyUnavailableReason(/*content_class=*/true);
+      !reason.empty()) {
+    GTEST_SKIP() << reason;
+  }
+  TempDir dir;
+  auto holder = StartPermissionHolder(dir);
+  ASSERT_NE(holder, nullptr);
 
   const AgentRun failed = RunAgent({"check", "--format", "json", "--only", "linux.fanotify"});
   EXPECT_EQ(failed.exit_code, 1) << failed.err;
@@ -278,13 +286,8 @@ TEST(CliFanotify, WithoutBpfPrivilegeTheProcScanRunsAndTheReportSaysWhy) {
   }
   if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/setpriv";
   TempDir dir;
-  const std::string watched = dir.path() + "/watched";
-  WriteFile(watched, "x");
-  std::string error;
-  auto holder = HolderProcess::Start(
-      {FanotifyHolderPath(), "--class", "content", "--mark", "inode:" + watched, "--mask", "perm"},
-      std::chrono::seconds(10), &error);
-  ASSERT_NE(holder, nullptr) << error;
+  auto holder = StartPermissionHolder(dir);
+  ASSERT_NE(holder, nullptr);
   const std::vector<std::string> args = {"check", "--format", "json", "--only", "linux.fanotify"};
   const auto path_of = [](const AgentRun& run) {
     const nlohmann::json* check = FindCheck(run.report, "linux.fanotify");
