@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "platform/fanotify_group_source.h"
 #include "platform/minifilter_source.h"
 #include "platform/text.h"
 #include "probes/azure/direct_onboarding_check.h"
@@ -40,6 +41,13 @@ std::unique_ptr<Check> Make() {
   return std::make_unique<MinifiltersCheck>(MakeMinifilterSource());
 }
 
+#ifndef _WIN32
+// The in-kernel scan first (platform/fanotify_group_source.h), the /proc walk as the fallback.
+std::unique_ptr<Check> MakeFanotifyCheck() {
+  return std::make_unique<FanotifyCheck>(MakeFanotifyGroupSource());
+}
+#endif
+
 // Where a check runs, and its body in this build: the other platform's bodies are never named
 // (nor linked) here.
 #ifdef _WIN32
@@ -59,7 +67,7 @@ std::unique_ptr<Check> Make() {
 // id and title and a body per platform.
 constexpr CheckEntry kChecks[] = {
     {"linux.fanotify", "Other fanotify users (file-access security products)",
-     LINUX_ONLY(Make<FanotifyCheck>)},
+     LINUX_ONLY(MakeFanotifyCheck)},
     {"linux.os", "Distribution, version and architecture are supported by MDE",
      LINUX_ONLY(Make<OsSupportCheck>)},
     {"linux.kernel", "Kernel version and fanotify support", LINUX_ONLY(Make<KernelCheck>)},

@@ -137,7 +137,11 @@ std::string HolderClassification(const nlohmann::json& user) {
   if (c == "conflict") words = Icon("&#10006;") + "Conflict: can block file access";
   if (c == "allowed") words = "Allowed with conditions (fapolicyd)";
   if (c == "mde") words = "Defender for Endpoint";
-  if (c == "notify") words = "Notification only: cannot block";
+  if (c == "notify") {
+    words = JsonFlag(user, "can_block")
+                ? "Notification marks only: its content-class group can add blocking marks"
+                : "Notification only: cannot block";
+  }
   if (JsonFlag(user, "blocking_unknown")) words += " (blocking unknown)";
   const std::string product = JsonText(user, "product");
   return words + (product.empty() ? "" : "<div class=\"title\">" + E(product) + "</div>");

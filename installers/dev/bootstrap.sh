@@ -17,8 +17,11 @@ build=${BUILD_DIR:-$repo/build}
 jobs=${JOBS:-2}
 
 # Debian 12 packages (reference/toolchain.md section 1). libboost1.81-dev ships Boost.Process v2.
+# The in-kernel fanotify scan (cmake/fanotify_bpf.cmake): clang for the BPF target, bpftool for
+# vmlinux.h and the skeleton, libbpf-dev to load it; libbenchmark-dev for the parser benchmarks.
 build_packages=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3-dev libspdlog-dev
-                libcurl4-openssl-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev ccache)
+                libcurl4-openssl-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev ccache clang
+                bpftool libbpf-dev libbenchmark-dev)
 # Tests: the JSON Schema validator and the Azure emulator run on Debian's python3; unshare and
 # mount (util-linux) build the private mount namespace of the fanotify tests; setpriv (util-linux)
 # runs the agent with the unit's capabilities. The package tests: dpkg-dev (dpkg-shlibdeps for

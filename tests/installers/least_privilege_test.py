@@ -208,10 +208,13 @@ class SyscallFilter(unittest.TestCase):
         tmp = tempfile.mkdtemp(prefix="preflight-syscalls-")
         self.addCleanup(shutil.rmtree, tmp, True)
         trace = os.path.join(tmp, "trace")
+        # The environment the unit gives the agent (Environment=), as systemd would.
+        env = dict(os.environ)
+        env.update(value.split("=", 1) for value in unit_settings(UNIT, "Environment"))
         run = subprocess.run(["strace", "-f", "-qq", "-o", trace, os.environ["MDE_PREFLIGHT_BIN"],
                               "check", "--offline", "--format", "json", "-o",
                               os.path.join(tmp, "report.json")],
-                             capture_output=True, text=True, timeout=300)
+                             capture_output=True, text=True, timeout=300, env=env)
         self.assertIn(run.returncode, (0, 1), run.stderr)
         with open(trace) as f:
             used = set(re.findall(r"^\d+\s+([a-z0-9_]+)\(", f.read(), re.M))

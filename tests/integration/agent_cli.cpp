@@ -15,7 +15,8 @@ constexpr std::size_t kMaxOutput = 16 * 1024 * 1024;
 
 }  // namespace
 
-AgentRun RunAgent(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+AgentRun RunAgent(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                  const std::vector<std::string>& wrapper) {
   std::vector<std::string> argv = {"/usr/bin/env"};
   argv.insert(argv.end(), env.begin(), env.end());
   // network.mde probes nothing unless the test names endpoints (tests/CMakeLists.txt); after the
@@ -25,6 +26,7 @@ AgentRun RunAgent(const std::vector<std::string>& args, const std::vector<std::s
                    [&](const std::string& e) { return e.rfind(endpoints, 0) == 0; })) {
     argv.push_back(endpoints + PREFLIGHT_NO_ENDPOINTS);
   }
+  argv.insert(argv.end(), wrapper.begin(), wrapper.end());
   argv.push_back(PREFLIGHT_BINARY);
   argv.insert(argv.end(), args.begin(), args.end());
   AgentRun run;

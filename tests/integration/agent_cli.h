@@ -18,8 +18,10 @@ struct AgentRun {
   nlohmann::json report;  // parsed stdout when it is JSON, else discarded
 };
 
-// `env` entries are NAME=value, applied through /usr/bin/env.
-AgentRun RunAgent(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+// `env` entries are NAME=value, applied through /usr/bin/env; `wrapper` runs the agent (e.g.
+// setpriv with its options), placed right before the binary.
+AgentRun RunAgent(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                  const std::vector<std::string>& wrapper = {});
 
 // Validates a report with tests/tools/validate_report.py; returns its output, empty when valid.
 std::string SchemaViolations(const nlohmann::json& report);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 
 #include <gtest/gtest.h>
 
@@ -218,19 +219,26 @@ TEST(Cli, ServiceInstallAndUninstallPointToSystemdOnLinux) {
   }
 }
 
-TEST(CliFanotify, BlockingHolderIsAConflictAndIgnoreDowngradesIt) {
-  if (const std::string reason = FanotifyUnavailableReason(/*content_class=*/true);
-      !reason.empty()) {
-    GTEST_SKIP() << reason;
-  }
-  TempDir dir;
+// A content-class holder with a FAN_OPEN_PERM mark on a file in `dir`: a blocking holder.
+std::unique_ptr<HolderProcess> StartPermissionHolder(const TempDir& dir) {
   const std::string watched = dir.path() + "/watched";
   WriteFile(watched, "x");
   std::string error;
   auto holder = HolderProcess::Start(
       {FanotifyHolderPath(), "--class", "content", "--mark", "inode:" + watched, "--mask", "perm"},
       std::chrono::seconds(10), &error);
-  ASSERT_NE(holder, nullptr) << error;
+  EXPECT_NE(holder, nullptr) << error;
+  return holder;
+}
+
+TEST(CliFanotify, BlockingHolderIsAConflictAndIgnoreDowngradesIt) {
+  if (const std::string reason = FanotifyUnavailableReason(/*content_class=*/true);
+      !reason.empty()) {
+    GTEST_SKIP() << reason;
+  }
+  TempDir dir;
+  auto holder = StartPermissionHolder(dir);
+  ASSERT_NE(holder, nullptr);
 
   const AgentRun failed = RunAgent({"check", "--format", "json", "--only", "linux.fanotify"});
   EXPECT_EQ(failed.exit_code, 1) << failed.err;
@@ -267,6 +275,50 @@ TEST(CliFanotify, BlockingHolderIsAConflictAndIgnoreDowngradesIt) {
   const AgentRun refused = RunAgent({"check", "--ignore", "all,linux.os"});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("'all' may only stand alone"), std::string::npos) << refused.err;
+}
+
+// The in-kernel scan needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load; without them the
+// agent walks /proc instead and says why, and finds the same holder.
+TEST(CliFanotify, WithoutBpfPrivilegeTheProcScanRunsAndTheReportSaysWhy) {
+  if (const std::string reason = FanotifyUnavailableReason(/*content_class=*/true);
+      !reason.empty()) {
+    GTEST_SKIP() << reason;
+  }
+  if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/setpriv";
+  TempDir dir;
+  auto holder = StartPermissionHolder(dir);
+  ASSERT_NE(holder, nullptr);
+  const std::vector<std::string> args = {"check", "--format", "json", "--only", "linux.fanotify"};
+  const auto path_of = [](const AgentRun& run) {
+    const nlohmann::json* check = FindCheck(run.report, "linux.fanotify");
+    return check == nullptr ? nlohmann::json() : (*check)["evidence"];
+  };
+
+  const AgentRun unprivileged = RunAgent(args, {},
+                                         {"/usr/bin/setpriv", "--inh-caps=-bpf,-perfmon,-sys_admin",
+                                          "--bounding-set=-bpf,-perfmon,-sys_admin", "--"});
+  ASSERT_FALSE(unprivileged.report.is_discarded()) << unprivileged.out << unprivileged.err;
+  EXPECT_EQ(SchemaViolations(unprivileged.report), "");
+  const nlohmann::json evidence = path_of(unprivileged);
+  EXPECT_EQ(evidence["scan_path"], "proc") << evidence.dump();
+  EXPECT_NE(evidence["scan_path_reason"].get<std::string>().find("unavailable"), std::string::npos)
+      << evidence["scan_path_reason"];
+  const nlohmann::json* user = FindUser(unprivileged.report, holder->Pid());
+  ASSERT_NE(user, nullptr) << unprivileged.report["fanotify_users"].dump();
+  EXPECT_EQ((*user)["blocking"], true);
+
+  const AgentRun forced = RunAgent(args, {"MDE_PREFLIGHT_FANOTIFY_SCAN=proc"});
+  EXPECT_EQ(path_of(forced)["scan_path"], "proc");
+  EXPECT_EQ(path_of(forced)["scan_path_reason"], "MDE_PREFLIGHT_FANOTIFY_SCAN=proc");
+  EXPECT_NE(FindUser(forced.report, holder->Pid()), nullptr);
+
+  const AgentRun automatic = RunAgent(args);
+  const std::string reason = path_of(automatic)["scan_path_reason"].get<std::string>();
+  if (reason.find("this build has no BPF iterator") != std::string::npos) {
+    GTEST_SKIP() << reason;
+  }
+  EXPECT_EQ(path_of(automatic)["scan_path"], "bpf") << reason;
+  EXPECT_NE(FindUser(automatic.report, holder->Pid()), nullptr);
 }
 
 TEST(CliFanotify, NotifyOnlyHolderIsReportedAndDoesNotFail) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "platform/environment.h"
+#include "platform/fanotify_group_source.h"
 #include "platform/file_system.h"
 #include "platform/process_runner.h"
 #include "platform/registry.h"
@@ -41,7 +42,7 @@ struct LiveHost {
   std::unique_ptr<SystemInfo> system = MakeSystemInfo();
   std::unique_ptr<Registry> registry = MakeRegistry();
 
-  CheckResult RunCheck() {
+  CheckResult RunCheck(const Check& check = FanotifyCheck()) {
     HostFacts facts;
     ContextParts parts;
     parts.fs = fs.get();
@@ -53,7 +54,7 @@ struct LiveHost {
     parts.facts = &facts;
     parts.offline = true;
     parts.deadline = SystemClock().SteadyNow() + std::chrono::minutes(2);
-    return FanotifyCheck().Run(MakeContext(parts));
+    return check.Run(MakeContext(parts));
   }
 };
 
@@ -129,6 +130,7 @@ TEST(FanotifyLive, ContentGroupWithPermissionMarkIsAConflictAndFails) {
   EXPECT_EQ((*user)["marks"]["inode"], 1);
   EXPECT_EQ((*user)["permission_events"], nlohmann::json::array({"FAN_OPEN_PERM"}));
   EXPECT_EQ((*user)["groups"][0]["class"], "content");
+  EXPECT_EQ((*user)["can_block"], true);
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_NE(r.summary.find("pid " + std::to_string(holder->Pid())), std::string::npos) << r.summary;
   // The holder answers its permission events, so opening the guarded file still works.
@@ -151,10 +153,79 @@ TEST(FanotifyLive, NotifyOnlyHolderIsReportedWithoutFailing) {
   EXPECT_EQ((*user)["marks"]["filesystem"], 1);
   EXPECT_EQ((*user)["marks"]["inode"], 1);
   EXPECT_EQ((*user)["groups"][0]["class"], "notify");
+  EXPECT_EQ((*user)["can_block"], false);
   if (OnlyConflictsAre(r, {})) {
     EXPECT_NE(r.status, Status::kFail) << r.summary;
   }
   EXPECT_NE(r.summary.find("Notification-only"), std::string::npos) << r.summary;
+}
+
+// `blocking` is what the marks do now; `can_block` is what the group's class allows. A content
+// group whose marks ask only for notification events does not block (yet) and is a warning.
+TEST(FanotifyLive, ContentGroupWithNotifyMarksCanBlockButDoesNotBlock) {
+  SKIP_WITHOUT_FANOTIFY(true);
+  const TempDir dir;
+  auto notify_marks = StartHolder(
+      {"--class", "content", "--mark", "inode:" + dir.File("watched"), "--mask", "notify"});
+  auto no_marks = StartHolder({"--class", "content", "--mark", "none"});
+  ASSERT_NE(notify_marks, nullptr);
+  ASSERT_NE(no_marks, nullptr);
+  LiveHost host;
+  const CheckResult r = host.RunCheck();
+  for (const pid_t pid : {notify_marks->Pid(), no_marks->Pid()}) {
+    SCOPED_TRACE(pid);
+    const nlohmann::json* user = UserByPid(r, pid);
+    ASSERT_NE(user, nullptr) << r.report.dump(2);
+    EXPECT_EQ((*user)["blocking"], false);
+    EXPECT_EQ((*user)["can_block"], true);
+    EXPECT_EQ((*user)["classification"], "notify");
+    EXPECT_EQ((*user)["permission_events"], nlohmann::json::array());
+    EXPECT_EQ((*user)["groups"][0]["class"], "content");
+    EXPECT_EQ((*user)["groups"][0]["blocking"], false);
+    EXPECT_EQ((*user)["groups"][0]["can_block"], true);
+    EXPECT_NE(r.summary.find("pid " + std::to_string(pid)), std::string::npos) << r.summary;
+  }
+  EXPECT_EQ((*UserByPid(r, notify_marks->Pid()))["marks"]["inode"], 1);
+  EXPECT_NE(r.summary.find("can start to at any time"), std::string::npos) << r.summary;
+  if (OnlyConflictsAre(r, {})) {
+    EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+  }
+}
+
+// The in-kernel iterator and the /proc walk see the same holders, groups, classes and marks.
+TEST(FanotifyLive, InKernelAndProcScansReportTheSameHoldersMarksAndClasses) {
+  SKIP_WITHOUT_FANOTIFY(true);
+  const TempDir dir;
+  std::vector<std::unique_ptr<HolderProcess>> holders;
+  holders.push_back(StartHolder({"--class", "notify", "--mark", "mount", "--path", dir.Path()}));
+  holders.push_back(StartHolder(
+      {"--class", "content", "--mark", "inode:" + dir.File("guarded"), "--mask", "perm"}));
+  holders.push_back(StartHolder({"--class", "content", "--mark", "none"}));
+  holders.push_back(
+      StartHolder({"--class", "notify", "--mark", "filesystem", "--path", dir.Path()}));
+  for (const auto& holder : holders) ASSERT_NE(holder, nullptr);
+  LiveHost host;
+  const CheckResult in_kernel = host.RunCheck(FanotifyCheck(MakeFanotifyGroupSource()));
+  const std::string reason = in_kernel.evidence["scan_path_reason"];
+  if (reason.find("this build has no BPF iterator") != std::string::npos) GTEST_SKIP() << reason;
+  ASSERT_EQ(in_kernel.evidence["scan_path"], "bpf") << reason;
+  const CheckResult proc = host.RunCheck();
+  ASSERT_EQ(proc.evidence["scan_path"], "proc");
+  const std::vector<std::string> classes = {"notify", "content", "content", "notify"};
+  const std::vector<std::string> kinds = {"mount", "inode", "", "filesystem"};
+  for (std::size_t i = 0; i < holders.size(); ++i) {
+    SCOPED_TRACE(i);
+    const nlohmann::json* a = UserByPid(in_kernel, holders[i]->Pid());
+    const nlohmann::json* b = UserByPid(proc, holders[i]->Pid());
+    ASSERT_NE(a, nullptr) << in_kernel.report.dump(2);
+    ASSERT_NE(b, nullptr) << proc.report.dump(2);
+    EXPECT_EQ(*a, *b);  // every field: identity, flags, class, marks, permission events
+    EXPECT_EQ((*a)["groups"][0]["class"], classes[i]);
+    EXPECT_EQ((*a)["marks"][kinds[i].empty() ? "inode" : kinds[i]], kinds[i].empty() ? 0 : 1);
+  }
+  EXPECT_EQ((*UserByPid(in_kernel, holders[1]->Pid()))["blocking"], true);
+  EXPECT_EQ((*UserByPid(in_kernel, holders[2]->Pid()))["can_block"], true);
+  EXPECT_EQ((*UserByPid(in_kernel, holders[2]->Pid()))["blocking"], false);
 }
 
 TEST(FanotifyLive, WdavdaemonInAPrivateMountNamespaceIsMde) {

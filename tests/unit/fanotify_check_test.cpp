@@ -105,7 +105,38 @@ TEST(FanotifyCheck, NotifyOnlyHoldersAreReportedWithoutFailing) {
   EXPECT_TRUE(Has(r.summary, "watcher (/usr/local/bin/watcher), pid 1200"));
   EXPECT_EQ((*UserByPid(r, 1200))["classification"], "notify");
   EXPECT_EQ((*UserByPid(r, 1200))["blocking"], false);
+  EXPECT_EQ((*UserByPid(r, 1200))["can_block"], false);
   EXPECT_TRUE(r.remediation.empty());
+}
+
+// Kernel 6.18 fdinfo of a FAN_CLASS_CONTENT group whose only mark asks for FAN_OPEN |
+// FAN_CLOSE_WRITE, and of one with no mark at all: neither blocks now, both can.
+TEST(FanotifyCheck, ContentGroupWithoutPermissionMarksCanBlockAndWarns) {
+  World w;
+  AddFakeProc(w.fs, {700,
+                     "indexer",
+                     "/usr/bin/indexer",
+                     "indexer",
+                     {{3,
+                       "fanotify flags:15 event-flags:8000\n"
+                       "fanotify mnt_id:1b mflags:0 mask:28 ignored_mask:0\n"}}});
+  AddFakeProc(w.fs,
+              {701, "idle", "/usr/bin/idle", "idle", {{4, "fanotify flags:5 event-flags:0\n"}}});
+  const CheckResult r = w.Run();
+  EXPECT_EQ(r.status, Status::kWarn) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "can start to at any time")) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "indexer (/usr/bin/indexer), pid 700")) << r.summary;
+  EXPECT_TRUE(Has(r.summary, "idle (/usr/bin/idle), pid 701")) << r.summary;
+  EXPECT_FALSE(Has(r.summary, "Notification-only")) << r.summary;
+  for (const int pid : {700, 701}) {
+    const nlohmann::json& user = *UserByPid(r, pid);
+    EXPECT_EQ(user["blocking"], false);
+    EXPECT_EQ(user["can_block"], true);
+    EXPECT_EQ(user["blocking_unknown"], false);
+    EXPECT_EQ(user["classification"], "notify");
+    EXPECT_EQ(user["groups"][0]["class"], "content");
+  }
+  EXPECT_EQ((*UserByPid(r, 700))["marks"]["mount"], 1);
 }
 
 TEST(FanotifyCheck, MdesOwnDaemonIsMdeAlsoUnderACustomInstallPath) {
@@ -395,11 +426,17 @@ TEST(JudgeFanotify, DecidesFromTheGatheredFacts) {
   const Row rows[] = {
       {"nobody", [](FanotifyFacts&) {}, Status::kPass, "No program holds a fanotify group"},
       {"a conflict", [&](FanotifyFacts& f) { f.holders = {held(Classification::kConflict)}; },
-       Status::kFail, "1 program holds a fanotify group that can block"},
+       Status::kFail, "1 program holds a fanotify group that blocks file access"},
       {"MDE only", [&](FanotifyFacts& f) { f.holders = {held(Classification::kMde)}; },
        Status::kPass, "Defender for Endpoint's own daemon"},
       {"notify only", [&](FanotifyFacts& f) { f.holders = {held(Classification::kNotify)}; },
        Status::kPass, "Notification-only fanotify users"},
+      {"content class, no permission marks yet",
+       [&](FanotifyFacts& f) {
+         f.holders = {held(Classification::kNotify)};
+         f.holders[0].can_block = true;
+       },
+       Status::kWarn, "does not block file access now"},
       {"blocking unknown",
        [&](FanotifyFacts& f) { f.holders = {held(Classification::kNotify, true)}; }, Status::kWarn,
        "unknown, because their fdinfo could not be read in full"},

@@ -1,8 +1,10 @@
 #include "probes/linux/fanotify/fanotify_scan.h"
+#include "probes/linux/fanotify/fanotify_kernel_scan.h"
 #include "probes/linux/fanotify/fanotify_scan_text.h"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "tests/fakes/fake_platform.h"
@@ -251,6 +253,91 @@ TEST(ProcHidepid, FindsTheOptionOfTheProcMount) {
   // The last mount at /proc is the visible one.
   EXPECT_FALSE(ProcHidepid("proc /proc proc rw,hidepid=2 0 0\nproc /proc proc rw 0 0\n"));
   EXPECT_FALSE(ProcHidepid(""));
+}
+
+// The pid list is split among workers; whatever their number, the result is the same scan.
+TEST(ScanFanotifyHolders, WorkersSplitThePidsAndMergeToTheSameScan) {
+  FakeFileSystem fake;
+  for (int pid = 100; pid < 400; ++pid) {
+    std::map<int, std::string> groups;
+    if (pid % 37 == 0) groups[3 + pid % 5] = pid % 2 == 0 ? kContentPerm : kNotifyMount;
+    Add(fake, {pid, "p" + std::to_string(pid), "/usr/bin/p", "p", groups});
+  }
+  fake.AddDir("/proc/500/fd");  // comm missing: a process that exits while it is scanned
+  FanotifyScanOptions one = Options();
+  one.threads = 1;
+  one.watch_comms = {"p101", "p399"};
+  const FanotifyScan base = ScanFanotifyHolders(fake, one);
+  ASSERT_EQ(base.holders.size(), 8U);
+  for (const std::size_t threads : {2U, 3U, 8U}) {
+    SCOPED_TRACE(threads);
+    FanotifyScanOptions many = one;
+    many.threads = threads;
+    const FanotifyScan scan = ScanFanotifyHolders(fake, many);
+    EXPECT_EQ(scan.stats.processes_seen, base.stats.processes_seen);
+    EXPECT_EQ(scan.stats.fds_checked, base.stats.fds_checked);
+    EXPECT_EQ(scan.stats.fanotify_fds, base.stats.fanotify_fds);
+    EXPECT_EQ(scan.stats.vanished_processes, base.stats.vanished_processes);
+    ASSERT_EQ(scan.holders.size(), base.holders.size());
+    for (std::size_t i = 0; i < scan.holders.size(); ++i) {
+      EXPECT_EQ(scan.holders[i].pid, base.holders[i].pid);
+      ASSERT_EQ(scan.holders[i].groups.size(), 1U);
+      EXPECT_EQ(scan.holders[i].groups[0].fd, base.holders[i].groups[0].fd);
+      EXPECT_EQ(IsBlocking(scan.holders[i].groups[0].info),
+                IsBlocking(base.holders[i].groups[0].info));
+    }
+    ASSERT_EQ(scan.named.size(), 2U);
+    EXPECT_EQ(scan.named[0].pid, 101);
+    EXPECT_EQ(scan.named[1].pid, 399);
+  }
+}
+
+// What the in-kernel iterator returns, in the /proc scan's terms: kinds by object type, the
+// group line from the init flags, the comm of watched processes, and a group whose marks the
+// kernel walk cut short re-read from fdinfo.
+TEST(ScanFromKernel, BuildsTheSameHoldersAsFdinfoWouldShow) {
+  FakeFileSystem fake;
+  Add(fake, {812, "clamonacc", "/usr/sbin/clamonacc", "clamonacc", {{4, kContentPerm}}});
+  Add(fake, {900, "big", "/usr/bin/big", "big", {{7, kNotifyMount}}});
+  KernelFanotifyScan kernel;
+  kernel.processes = {{1, "systemd"}, {812, "clamonacc"}, {900, "big"}, {950, "ds_agent"}};
+  KernelFanotifyGroup group;
+  group.pid = 812;
+  group.fd = 4;
+  group.flags = 0x15;
+  group.event_flags = 0x8000;
+  group.priority = 1;
+  group.marks = {{1, 0x50000, 0}, {0, 0x28, 0}, {2, 0x1, 0x10000}, {3, 0x20000, 0}, {9, 0, 0}};
+  KernelFanotifyGroup cut;
+  cut.pid = 900;
+  cut.fd = 7;
+  cut.marks_cut = true;
+  kernel.groups = {group, cut};
+  FanotifyScanOptions options = Options();
+  options.watch_comms = {"ds_agent"};
+  const FanotifyScan scan = ScanFromKernel(fake, kernel, options);
+  EXPECT_EQ(scan.stats.processes_seen, 4U);
+  EXPECT_EQ(scan.stats.fanotify_fds, 2U);
+  ASSERT_EQ(scan.named.size(), 1U);
+  EXPECT_EQ(scan.named[0].pid, 950);
+  ASSERT_EQ(scan.holders.size(), 2U);
+  const FanotifyHolder& clam = scan.holders[0];
+  EXPECT_EQ(clam.comm, "clamonacc");
+  EXPECT_EQ(clam.exe, "/usr/sbin/clamonacc");
+  const FanotifyFdinfo& info = clam.groups[0].info;
+  EXPECT_EQ(FanotifyClassName(info.flags), std::string("content"));
+  using K = FanotifyMarkKind;
+  std::vector<K> kinds;
+  for (const FanotifyMark& mark : info.marks) kinds.push_back(mark.kind);
+  EXPECT_EQ(kinds,
+            (std::vector<K>{K::kMount, K::kInode, K::kFilesystem, K::kMountNamespace, K::kOther}));
+  EXPECT_EQ(PermissionEventsOf(info), kFanOpenPerm | kFanOpenExecPerm | kFanAccessPerm);
+  // The cut group: fdinfo's own marks (one mount mark, notify class).
+  const FanotifyGroup& big = scan.holders[1].groups[0];
+  EXPECT_FALSE(big.truncated);
+  ASSERT_EQ(big.info.marks.size(), 1U);
+  EXPECT_EQ(big.info.marks[0].kind, K::kMount);
+  EXPECT_FALSE(IsBlocking(big.info));
 }
 
 }  // namespace

@@ -40,8 +40,9 @@ struct Case {
   std::uint64_t flags;
   std::vector<FanotifyMarkKind> kinds;
   std::size_t malformed;
-  bool blocking;
+  bool blocking;  // permission events in the marks now
   std::uint64_t permission_events;
+  bool class_can_block = false;  // content / pre-content class without permission marks
 };
 
 std::vector<Case> Cases() {
@@ -81,14 +82,15 @@ std::vector<Case> Cases() {
        0,
        false,
        0},
-      {"content_class_without_marks_blocks",
+      {"content_class_without_marks_can_block_but_does_not_yet",
        "fanotify flags:4 event-flags:0\n",
        true,
        4,
        {},
        0,
-       true,
-       0},
+       false,
+       0,
+       true},
       {"notify_class_with_perm_mark_blocks",
        "fanotify flags:0 event-flags:0\nfanotify mnt_id:1b mflags:0 mask:10000 ignored_mask:0\n",
        true,
@@ -139,8 +141,9 @@ std::vector<Case> Cases() {
        4,
        {},
        1,
-       true,
-       0},
+       false,
+       0,
+       true},
       {"cut_start_of_tail_read_is_ignored",
        "e:1 f_handle:69f90400\nfanotify mnt_id:12 mflags:0 mask:10000 ignored_mask:0\n",
        false,
@@ -218,6 +221,7 @@ TEST(ParseFdinfo, TableOfKernelFormatsAndDamage) {
     EXPECT_EQ(kinds, c.kinds);
     EXPECT_EQ(info.malformed_lines, c.malformed);
     EXPECT_EQ(IsBlocking(info), c.blocking);
+    EXPECT_EQ(CanBlock(info), c.blocking || c.class_can_block);
     EXPECT_EQ(PermissionEventsOf(info), c.permission_events);
   }
 }

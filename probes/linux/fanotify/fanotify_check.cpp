@@ -5,11 +5,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/environment.h"
 #include "platform/file_system.h"
 #include "platform/system_info.h"
 #include "probes/common/facts.h"
 #include "probes/linux/fanotify/fanotify_catalog.h"
 #include "probes/linux/fanotify/fanotify_findings.h"
+#include "probes/linux/fanotify/fanotify_kernel_scan.h"
 #include "probes/linux/fanotify/fanotify_scan_text.h"
 
 namespace preflight {
@@ -60,7 +62,9 @@ nlohmann::json StatsJson(const FanotifyScan& scan) {
 
 // The holders by what the policy made of them, as the summary names them.
 struct HolderLabels {
-  std::vector<std::string> conflict, allowed, mde, notify, unknown;
+  // can_block: notification marks only, but a content / pre-content group that may add
+  // permission marks at any time.
+  std::vector<std::string> conflict, allowed, mde, notify, unknown, can_block;
 };
 
 HolderLabels LabelHolders(const std::vector<ClassifiedHolder>& holders) {
@@ -80,7 +84,11 @@ HolderLabels LabelHolders(const std::vector<ClassifiedHolder>& holders) {
         labels.mde.push_back(label);
         break;
       case Classification::kNotify:
-        (entry.blocking_unknown ? labels.unknown : labels.notify).push_back(label);
+        if (entry.blocking_unknown) {
+          labels.unknown.push_back(label);
+        } else {
+          (entry.can_block ? labels.can_block : labels.notify).push_back(label);
+        }
         break;
     }
   }
@@ -133,7 +141,7 @@ void AddConflictFinding(const std::vector<std::string>& conflict, FanotifyFindin
       Status::kFail,
       std::to_string(conflict.size()) +
           (conflict.size() == 1 ? " program holds" : " programs hold") +
-          " a fanotify group that can block file access (content class or permission events), "
+          " a fanotify group that blocks file access (its marks ask for permission events), "
           "which Defender for Endpoint does not support next to it: " +
           JoinLabels(conflict) + ".",
       "Defender for Endpoint on Linux does not support running alongside other fanotify-based "
@@ -156,15 +164,25 @@ void AddHolderFindings(const FanotifyFacts& facts, const HolderLabels& labels,
                  "Whether these fanotify users block file access is unknown, because their "
                  "fdinfo could not be read in full: " +
                      JoinLabels(labels.unknown) + ".",
-                 "Inspect /proc/<pid>/fdinfo/<fd> of each: class bits 4 or 8 in 'fanotify "
-                 "flags:', or mark masks with 10000, 20000, 40000 or 100000 set, mean it blocks.");
+                 "Inspect /proc/<pid>/fdinfo/<fd> of each: mark masks with 10000, 20000, 40000 "
+                 "or 100000 set mean it blocks; class bits 4 or 8 in 'fanotify flags:' mean it "
+                 "can.");
+  }
+  if (!labels.can_block.empty()) {
+    findings.Add(Status::kWarn,
+                 "These programs hold a content-class fanotify group that does not block file "
+                 "access now (no mark asks for permission events) but can start to at any time: " +
+                     JoinLabels(labels.can_block) + ".",
+                 "Find out what each program does with its group; if it is a security product "
+                 "that enables on-access blocking later, it conflicts with Defender for Endpoint.");
   }
   AddPartialScanFinding(facts.scan, facts.live && !facts.privileged, facts.hidepid, findings);
   if (facts.holders.empty()) {
     const std::size_t seen = facts.scan.stats.processes_seen;
     findings.Add(Status::kPass, "No program holds a fanotify group (" + std::to_string(seen) +
                                     (seen == 1 ? " process" : " processes") + " inspected).");
-  } else if (labels.conflict.empty() && labels.unknown.empty() && labels.allowed.empty()) {
+  } else if (labels.conflict.empty() && labels.unknown.empty() && labels.allowed.empty() &&
+             labels.can_block.empty()) {
     findings.Add(Status::kPass, "No other program holds a blocking fanotify group.");
   }
   if (!labels.mde.empty()) {
@@ -179,9 +197,33 @@ void AddHolderFindings(const FanotifyFacts& facts, const HolderLabels& labels,
   }
 }
 
+// The in-kernel scan when it can run here, else the /proc walk; says which ran and why.
+FanotifyScan ScanByBestPath(const Context& ctx, const FanotifyGroupSource* kernel,
+                            const FanotifyScanOptions& options, FanotifyFacts& facts) {
+  const std::optional<std::string> forced = ctx.env.Get(kFanotifyScanEnv);
+  facts.scan_path = "proc";
+  if (!facts.live) {
+    facts.scan_path_reason = "not the running machine: the tree's /proc copy is read";
+  } else if (kernel == nullptr) {
+    facts.scan_path_reason = "no in-kernel scan was configured";
+  } else if (forced && *forced == "proc") {
+    facts.scan_path_reason = std::string(kFanotifyScanEnv) + "=proc";
+  } else {
+    auto in_kernel = kernel->Scan();
+    if (in_kernel.Ok()) {
+      facts.scan_path = "bpf";
+      facts.scan_path_reason = "the BPF task-file iterator loaded";
+      return ScanFromKernel(ctx.fs, in_kernel.Value(), options);
+    }
+    facts.scan_path_reason = "the in-kernel scan is unavailable (" +
+                             ReportText(in_kernel.Err().message, 512) + "); /proc was walked";
+  }
+  return ScanFanotifyHolders(ctx.fs, options);
+}
+
 }  // namespace
 
-FanotifyFacts GatherFanotify(const Context& ctx) {
+FanotifyFacts GatherFanotify(const Context& ctx, const FanotifyGroupSource* kernel) {
   FanotifyFacts facts;
   const BuiltInCatalog<FanotifyCatalog>& built_in = BuiltInFanotifyCatalog();
   facts.catalog_error = built_in.error;
@@ -196,7 +238,7 @@ FanotifyFacts GatherFanotify(const Context& ctx) {
   for (const ConflictingService& service : catalog.services) {
     options.watch_comms.push_back(service.name);
   }
-  facts.scan = ScanFanotifyHolders(ctx.fs, options);
+  facts.scan = ScanByBestPath(ctx, kernel, options, facts);
   facts.services = FindConflictingServices(ctx, catalog, facts.scan.named, facts.service_evidence);
   if (facts.scan.proc_listed) {
     facts.holders = ClassifyHolders(facts.scan, catalog, MdatpTarget(ctx.fs));
@@ -244,6 +286,8 @@ CheckResult JudgeFanotify(const FanotifyFacts& facts) {
   }
 
   result.evidence["scan"] = StatsJson(facts.scan);
+  result.evidence["scan_path"] = facts.scan_path;
+  result.evidence["scan_path_reason"] = facts.scan_path_reason;
   if (facts.mounts_read) {
     result.evidence["hidepid"] = facts.hidepid ? nlohmann::json(*facts.hidepid) : nlohmann::json();
   }
@@ -255,7 +299,7 @@ CheckResult JudgeFanotify(const FanotifyFacts& facts) {
 }
 
 CheckResult FanotifyCheck::Run(const Context& ctx) const {
-  const FanotifyFacts facts = GatherFanotify(ctx);
+  const FanotifyFacts facts = GatherFanotify(ctx, kernel_.get());
   CheckResult result = JudgeFanotify(facts);
   spdlog::debug("linux.fanotify: {} processes, {} fanotify fds, {} holders, status {}",
                 facts.scan.stats.processes_seen, facts.scan.stats.fanotify_fds,

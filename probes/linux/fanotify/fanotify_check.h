@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/fanotify_group_source.h"
 #include "probes/check.h"
 #include "probes/linux/fanotify/fanotify_boot.h"
 #include "probes/linux/fanotify/fanotify_holders.h"
@@ -28,6 +29,9 @@ struct FanotifyFacts {
   bool live = false;          // the running machine's own /proc
   bool privileged = true;     // the agent runs as root (asked on a live machine only)
   std::string proc;           // where /proc is, for messages
+  // Which scan ran ("bpf": the in-kernel iterator, "proc": the /proc walk) and why that one.
+  std::string scan_path;
+  std::string scan_path_reason;
   FanotifyScan scan;
   std::vector<ServiceFinding> services;
   nlohmann::json service_evidence;
@@ -44,7 +48,11 @@ struct FanotifyFacts {
 };
 
 // The I/O: the /proc scan, the conflicting services, and what judging fapolicyd needs.
-FanotifyFacts GatherFanotify(const Context& ctx);
+// MDE_PREFLIGHT_FANOTIFY_SCAN=proc skips the in-kernel scan; unset or "auto" tries it first.
+inline constexpr char kFanotifyScanEnv[] = "MDE_PREFLIGHT_FANOTIFY_SCAN";
+
+// `kernel`: the in-kernel scan, tried first on the live machine; null for the /proc scan only.
+FanotifyFacts GatherFanotify(const Context& ctx, const FanotifyGroupSource* kernel = nullptr);
 
 // The policy and its wording over the facts; pure.
 CheckResult JudgeFanotify(const FanotifyFacts& facts);
@@ -55,7 +63,13 @@ CheckResult JudgeFanotify(const FanotifyFacts& facts);
 // health; notification-only users are reported without failing.
 class FanotifyCheck final : public Check {
  public:
+  FanotifyCheck() = default;
+  explicit FanotifyCheck(std::unique_ptr<FanotifyGroupSource> kernel)
+      : kernel_(std::move(kernel)) {}
   CheckResult Run(const Context& ctx) const override;
+
+ private:
+  std::unique_ptr<FanotifyGroupSource> kernel_;
 };
 
 }  // namespace preflight

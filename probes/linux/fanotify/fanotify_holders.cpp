@@ -42,6 +42,7 @@ nlohmann::json GroupReport(const FanotifyGroup& group) {
   nlohmann::json out = {
       {"fd", group.fd},
       {"blocking", IsBlocking(group.info)},
+      {"can_block", CanBlock(group.info)},
       {"marks", MarkCounts(marks)},
       {"permission_events", PermissionEventNames(PermissionEventsOf(group.info))},
       {"truncated", group.truncated},
@@ -83,8 +84,9 @@ std::vector<ClassifiedHolder> ClassifyHolders(const FanotifyScan& scan,
     bool unsure = false;
     for (const FanotifyGroup& group : holder.groups) {
       entry.blocking = entry.blocking || IsBlocking(group.info);
-      // Without the group line the class is unknown; without fdinfo everything is.
-      unsure = unsure || !group.error.empty() || !group.info.has_group_line;
+      entry.can_block = entry.can_block || CanBlock(group.info);
+      // A tail-only fdinfo lost its first marks; without fdinfo every mark is unknown.
+      unsure = unsure || !group.error.empty() || group.truncated;
     }
     entry.blocking_unknown = unsure && !entry.blocking;
     entry.classification = Classify(entry.product, entry.blocking);
@@ -134,6 +136,7 @@ nlohmann::json HolderReport(const ClassifiedHolder& entry) {
       {"cmdline", text_or_null(h.cmdline)},
       {"uid", h.uid ? nlohmann::json(*h.uid) : nlohmann::json(nullptr)},
       {"blocking", entry.blocking},
+      {"can_block", entry.can_block},
       {"blocking_unknown", entry.blocking_unknown},
       {"classification", ClassificationName(entry.classification)},
       {"product", entry.product ? nlohmann::json(entry.product->name) : nlohmann::json(nullptr)},

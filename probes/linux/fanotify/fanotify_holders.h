@@ -19,9 +19,13 @@ inline constexpr std::string_view kMdatpDir = "/opt/microsoft/mdatp";
 struct ClassifiedHolder {
   const FanotifyHolder* holder = nullptr;
   const CatalogProduct* product = nullptr;
+  // Some group's marks ask for permission events: the holder blocks file access now.
   bool blocking = false;
+  // Some group is of the content or pre-content class, so the holder can add permission marks at
+  // any time (fanotify_mark(2)); true whenever `blocking` is.
+  bool can_block = false;
   // Some group could not be read whole (fdinfo cut to its tail, or unreadable) and what was read
-  // shows no sign of blocking, so whether it blocks is unknown.
+  // shows no permission event, so whether it blocks now is unknown.
   bool blocking_unknown = false;
   Classification classification = Classification::kNotify;
 };

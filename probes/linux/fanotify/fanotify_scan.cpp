@@ -2,7 +2,11 @@
 #include "probes/linux/fanotify/fanotify_scan_text.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <iterator>
+#include <system_error>
+#include <thread>
 #include <utility>
 
 namespace preflight {
@@ -35,32 +39,31 @@ std::string StripNewline(std::string text) {
   return text;
 }
 
+// Pids are handed out in chunks, so workers rarely touch the shared counter.
+constexpr std::size_t kPidChunk = 32;
+
+// One worker: scans the pids it takes from the shared list into its own FanotifyScan.
 class Scanner {
  public:
-  Scanner(const FileSystem& fs, const FanotifyScanOptions& options) : fs_(fs), options_(options) {}
+  Scanner(const FileSystem& fs, const FanotifyScanOptions& options, const std::vector<int>& pids,
+          std::atomic<std::size_t>& next, std::atomic<bool>& stop)
+      : fs_(fs), options_(options), pids_(pids), next_(next), stop_(stop) {}
 
   FanotifyScan Run() {
-    auto listing = fs_.ListDir("/proc", options_.max_proc_entries);
-    if (!listing.Ok()) {
-      scan_.proc_error = listing.Err();
-      return std::move(scan_);
-    }
-    scan_.proc_listed = true;
-    scan_.stats.proc_list_truncated = listing.Value().truncated;
-    for (const DirEntry& entry : listing.Value().entries) {
-      const auto pid = ParsePid(entry.name);
-      if (!pid) continue;
-      if (options_.clock->SteadyNow() >= options_.deadline) {
-        scan_.stats.deadline_reached = true;
-        break;
+    while (!stop_) {
+      const std::size_t first = next_.fetch_add(kPidChunk);
+      if (first >= pids_.size()) break;
+      const std::size_t last = std::min(pids_.size(), first + kPidChunk);
+      for (std::size_t i = first; i < last; ++i) {
+        if (options_.clock->SteadyNow() >= options_.deadline) {
+          scan_.stats.deadline_reached = true;
+          stop_ = true;
+          break;
+        }
+        ++scan_.stats.processes_seen;
+        ScanProcess(pids_[i]);
       }
-      ++scan_.stats.processes_seen;
-      ScanProcess(*pid);
     }
-    const auto by_pid = [](const auto& a, const auto& b) { return a.pid < b.pid; };
-    std::sort(scan_.holders.begin(), scan_.holders.end(), by_pid);
-    std::sort(scan_.named.begin(), scan_.named.end(), by_pid);
-    std::sort(scan_.denied.begin(), scan_.denied.end(), by_pid);
     return std::move(scan_);
   }
 
@@ -110,29 +113,30 @@ class Scanner {
         scan_.named.push_back(NamedProcess{pid, ReportText(*comm, kMaxCommBytes)});
       }
     }
-    auto fds = fs_.ListDir(base + "/fd", options_.max_fds_per_process);
-    if (!fds.Ok()) {
-      if (fds.Err().kind == ErrorKind::kPermission) return Denied(pid, base);
-      Count(fds.Err(), false);
+    // One listing and one readlink per descriptor; fdinfo only for fanotify links.
+    auto links = fs_.FindFdLinks(base + "/fd", options_.max_fds_per_process, kFanotifyLinkTarget);
+    if (!links.Ok()) {
+      if (links.Err().kind == ErrorKind::kPermission) return Denied(pid, base);
+      Count(links.Err(), false);
       return;
     }
-    if (fds.Value().truncated) ++scan_.stats.fd_lists_truncated;
+    const LinkScan& scan = links.Value();
+    if (scan.truncated) ++scan_.stats.fd_lists_truncated;
+    scan_.stats.fds_checked += scan.listed;
+    scan_.stats.vanished_fds += scan.vanished;
+    if (scan.other_errors > 0) {
+      scan_.stats.other_errors += scan.other_errors - 1;
+      Count(MakeError(ErrorKind::kOther, scan.first_error), true);
+    }
     std::vector<FanotifyGroup> groups;
-    for (const DirEntry& entry : fds.Value().entries) {
-      const auto fd = ParseFd(entry.name);
+    for (const std::string& name : scan.matching) {
+      const auto fd = ParseFd(name);
       if (!fd) continue;
-      ++scan_.stats.fds_checked;
-      // readlink only: fdinfo is read for fanotify links alone, which keeps the scan cheap.
-      auto target = fs_.ReadLink(base + "/fd/" + entry.name);
-      if (!target.Ok()) {
-        if (target.Err().kind == ErrorKind::kPermission) return Denied(pid, base);
-        Count(target.Err(), true);
-        continue;
-      }
-      if (target.Value() != kFanotifyLinkTarget) continue;
       auto group = ReadGroup(pid, base, *fd);
       if (group) groups.push_back(std::move(*group));
     }
+    std::sort(groups.begin(), groups.end(),
+              [](const FanotifyGroup& a, const FanotifyGroup& b) { return a.fd < b.fd; });
     if (groups.empty()) return;
     scan_.stats.fanotify_fds += groups.size();
     if (!comm) {
@@ -143,7 +147,7 @@ class Scanner {
       }
       comm = text.Ok() ? StripNewline(std::move(text.Value())) : std::string();
     }
-    scan_.holders.push_back(Identify(pid, base, *comm, std::move(groups)));
+    scan_.holders.push_back(IdentifyHolder(fs_, pid, *comm, std::move(groups)));
   }
 
   std::optional<FanotifyGroup> ReadGroup(int pid, const std::string& base, int fd) {
@@ -171,47 +175,114 @@ class Scanner {
     return group;
   }
 
-  FanotifyHolder Identify(int pid, const std::string& base, const std::string& comm,
-                          std::vector<FanotifyGroup> groups) {
-    FanotifyHolder holder;
-    holder.pid = pid;
-    holder.comm = ReportText(comm, kMaxCommBytes);
-    holder.groups = std::move(groups);
-    auto exe = fs_.ReadLink(base + "/exe");
-    if (exe.Ok()) {
-      std::string path = std::move(exe.Value());
-      if (path.size() > kDeletedSuffix.size() &&
-          path.compare(path.size() - kDeletedSuffix.size(), std::string::npos, kDeletedSuffix) ==
-              0) {
-        path.resize(path.size() - kDeletedSuffix.size());
-        holder.exe_deleted = true;
-      }
-      holder.exe = ReportText(path, 4096);
-    } else {
-      holder.exe_error = exe.Err().message;
-    }
-    auto cmdline = fs_.ReadFile(base + "/cmdline", kMaxCmdlineBytes);
-    if (cmdline.Ok()) {
-      holder.cmdline = FormatCmdline(cmdline.Value(), kMaxCmdlineChars);
-    } else if (cmdline.Err().kind == ErrorKind::kTooLarge) {
-      auto tail = fs_.ReadTail(base + "/cmdline", kMaxCmdlineBytes);
-      if (tail.Ok()) holder.cmdline = "... " + FormatCmdline(tail.Value(), kMaxCmdlineChars);
-    }
-    auto status = fs_.ReadFile(base + "/status", kMaxStatusBytes);
-    if (status.Ok()) holder.uid = ParseStatusUid(status.Value());
-    return holder;
-  }
-
   const FileSystem& fs_;
   const FanotifyScanOptions& options_;
+  const std::vector<int>& pids_;
+  std::atomic<std::size_t>& next_;
+  std::atomic<bool>& stop_;
   FanotifyScan scan_;
   int last_denied_ = 0;
 };
 
+std::size_t WorkerCount(const FanotifyScanOptions& options, std::size_t pids) {
+  std::size_t count = options.threads;
+  if (count == 0) count = std::max(1U, std::thread::hardware_concurrency());
+  count = std::min({count, kMaxScanThreads, (pids + kPidChunk - 1) / kPidChunk});
+  return std::max<std::size_t>(count, 1);
+}
+
+void Merge(FanotifyScan&& part, FanotifyScan& into) {
+  FanotifyScanStats& s = into.stats;
+  const FanotifyScanStats& p = part.stats;
+  s.processes_seen += p.processes_seen;
+  s.fds_checked += p.fds_checked;
+  s.fanotify_fds += p.fanotify_fds;
+  s.vanished_processes += p.vanished_processes;
+  s.vanished_fds += p.vanished_fds;
+  s.permission_denied += p.permission_denied;
+  s.fdinfo_truncated += p.fdinfo_truncated;
+  s.fd_lists_truncated += p.fd_lists_truncated;
+  s.other_errors += p.other_errors;
+  s.deadline_reached = s.deadline_reached || p.deadline_reached;
+  for (const std::string& sample : p.error_samples) {
+    if (s.error_samples.size() < kMaxErrorSamples) s.error_samples.push_back(sample);
+  }
+  const auto append = [](auto& to, auto& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  };
+  append(into.holders, part.holders);
+  append(into.named, part.named);
+  append(into.denied, part.denied);
+}
+
 }  // namespace
 
+FanotifyHolder IdentifyHolder(const FileSystem& fs, int pid, const std::string& comm,
+                              std::vector<FanotifyGroup> groups) {
+  const std::string base = "/proc/" + std::to_string(pid);
+  FanotifyHolder holder;
+  holder.pid = pid;
+  holder.comm = ReportText(comm, kMaxCommBytes);
+  holder.groups = std::move(groups);
+  auto exe = fs.ReadLink(base + "/exe");
+  if (exe.Ok()) {
+    std::string path = std::move(exe.Value());
+    if (path.size() > kDeletedSuffix.size() &&
+        path.compare(path.size() - kDeletedSuffix.size(), std::string::npos, kDeletedSuffix) == 0) {
+      path.resize(path.size() - kDeletedSuffix.size());
+      holder.exe_deleted = true;
+    }
+    holder.exe = ReportText(path, 4096);
+  } else {
+    holder.exe_error = exe.Err().message;
+  }
+  auto cmdline = fs.ReadFile(base + "/cmdline", kMaxCmdlineBytes);
+  if (cmdline.Ok()) {
+    holder.cmdline = FormatCmdline(cmdline.Value(), kMaxCmdlineChars);
+  } else if (cmdline.Err().kind == ErrorKind::kTooLarge) {
+    auto tail = fs.ReadTail(base + "/cmdline", kMaxCmdlineBytes);
+    if (tail.Ok()) holder.cmdline = "... " + FormatCmdline(tail.Value(), kMaxCmdlineChars);
+  }
+  auto status = fs.ReadFile(base + "/status", kMaxStatusBytes);
+  if (status.Ok()) holder.uid = ParseStatusUid(status.Value());
+  return holder;
+}
+
 FanotifyScan ScanFanotifyHolders(const FileSystem& fs, const FanotifyScanOptions& options) {
-  return Scanner(fs, options).Run();
+  FanotifyScan scan;
+  auto listing = fs.ListDir("/proc", options.max_proc_entries);
+  if (!listing.Ok()) {
+    scan.proc_error = listing.Err();
+    return scan;
+  }
+  scan.proc_listed = true;
+  scan.stats.proc_list_truncated = listing.Value().truncated;
+  std::vector<int> pids;
+  for (const DirEntry& entry : listing.Value().entries) {
+    if (const auto pid = ParsePid(entry.name)) pids.push_back(*pid);
+  }
+  std::sort(pids.begin(), pids.end());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::vector<FanotifyScan> parts(WorkerCount(options, pids.size()));
+  const auto work = [&](std::size_t i) { parts[i] = Scanner(fs, options, pids, next, stop).Run(); };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    try {
+      threads.emplace_back(work, i);
+    } catch (const std::system_error&) {
+      break;  // no more threads: the workers already running take the rest
+    }
+  }
+  work(0);
+  for (std::thread& thread : threads) thread.join();
+  for (FanotifyScan& part : parts) Merge(std::move(part), scan);
+  const auto by_pid = [](const auto& a, const auto& b) { return a.pid < b.pid; };
+  std::sort(scan.holders.begin(), scan.holders.end(), by_pid);
+  std::sort(scan.named.begin(), scan.named.end(), by_pid);
+  std::sort(scan.denied.begin(), scan.denied.end(), by_pid);
+  if (scan.denied.size() > kMaxDeniedListed) scan.denied.resize(kMaxDeniedListed);
+  return scan;
 }
 
 }  // namespace preflight

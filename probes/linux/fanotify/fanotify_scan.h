@@ -38,12 +38,18 @@ inline constexpr std::size_t kMaxDeniedListed = 10;
 // with anon_inode_getfd("[fanotify]"); checked on kernel 6.18, reference §"How the C++ agent").
 inline constexpr std::string_view kFanotifyLinkTarget = "anon_inode:[fanotify]";
 
+// Worker threads of the scan: reading /proc is CPU-bound in the kernel, so one per core helps,
+// and more than a few only contend on the same locks.
+inline constexpr std::size_t kMaxScanThreads = 8;
+
 struct FanotifyScanOptions {
   std::size_t max_proc_entries = kMaxProcEntries;
   std::size_t max_fds_per_process = kMaxFdsPerProcess;
   std::size_t max_fdinfo_bytes = kMaxFdinfoBytes;
   // Also list every process whose comm is one of these (known conflicting services).
   std::vector<std::string> watch_comms;
+  // Worker threads; 0: one per core (std::thread::hardware_concurrency), at most kMaxScanThreads.
+  std::size_t threads = 0;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   const Clock* clock = &SystemClock();  // what `deadline` is read against
 };
@@ -102,8 +108,14 @@ struct FanotifyScan {
 };
 
 // Walks /proc of the tree behind fs (the live machine, or a --root tree that holds a proc/ copy):
-// every numeric entry, its fd/ links, and fdinfo only for links to a fanotify group. Processes and
-// descriptors that vanish mid-scan are counted and skipped. Never throws.
+// every numeric entry, its fd/ links (FileSystem::FindFdLinks: one readlink per descriptor), and
+// fdinfo only for links to a fanotify group. The pids are split among worker threads, each
+// holding one process's links at a time, so memory stays bounded whatever the process count.
+// Processes and descriptors that vanish mid-scan are counted and skipped. Never throws.
 FanotifyScan ScanFanotifyHolders(const FileSystem& fs, const FanotifyScanOptions& options);
+
+// A holder with its groups, named from /proc/<pid>/exe, cmdline and status (bounded reads).
+FanotifyHolder IdentifyHolder(const FileSystem& fs, int pid, const std::string& comm,
+                              std::vector<FanotifyGroup> groups);
 
 }  // namespace preflight

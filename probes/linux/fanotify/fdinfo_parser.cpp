@@ -222,8 +222,10 @@ std::uint64_t PermissionEventsOf(const FanotifyFdinfo& info) {
   return bits;
 }
 
-bool IsBlocking(const FanotifyFdinfo& info) {
-  return (info.has_group_line && ClassIsBlocking(info.flags)) || PermissionEventsOf(info) != 0;
+bool IsBlocking(const FanotifyFdinfo& info) { return PermissionEventsOf(info) != 0; }
+
+bool CanBlock(const FanotifyFdinfo& info) {
+  return (info.has_group_line && ClassIsBlocking(info.flags)) || IsBlocking(info);
 }
 
 const char* FanotifyClassName(std::uint64_t flags) {

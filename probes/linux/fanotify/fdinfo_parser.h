@@ -63,12 +63,18 @@ struct FanotifyFdinfo {
 // could be read. Values are hex except the namespace ids, which the kernel prints in decimal.
 FanotifyFdinfo ParseFdinfo(std::string_view text);
 
-// A group can block file access when its class is content or pre-content (fanotify_init(2)), or
-// when any mark asks for permission events; the class bits are masked with 0xC because old kernels
-// rebuild "flags" from the group priority and new ones print the init flags (reference §1.2).
+// Blocking is two questions (fanotify_init(2), fanotify_mark(2)). What the marks do now: a group
+// blocks file access when any of its marks asks for a permission event (only content and
+// pre-content groups may add such marks). What the group could do: a content or pre-content class
+// group can add permission marks at any time, even when it has none yet. The class bits are masked
+// with 0xC because old kernels rebuild "flags" from the group priority and new ones print the init
+// flags (reference §1.2).
 bool ClassIsBlocking(std::uint64_t flags);
 std::uint64_t PermissionEventsOf(const FanotifyFdinfo& info);
+// Permission events present in the marks' masks: the group blocks file access now.
 bool IsBlocking(const FanotifyFdinfo& info);
+// The group's class allows permission marks (content / pre-content), whatever its marks are.
+bool CanBlock(const FanotifyFdinfo& info);
 
 // "notify", "content", "pre_content", or "invalid" for the reserved 0xC combination.
 const char* FanotifyClassName(std::uint64_t flags);
