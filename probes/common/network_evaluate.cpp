@@ -58,6 +58,29 @@ std::string FailureText(const ProbedEndpoint& p) {
   return text;
 }
 
+// Where the probes failed, said once: the one failure in full, the stage all failed at with the
+// first error, or each stage's count.
+std::string StagesText(const std::vector<const ProbedEndpoint*>& list) {
+  if (list.size() == 1) return FailureText(*list[0]);
+  std::vector<std::pair<std::string, std::size_t>> stages;
+  for (const ProbedEndpoint* p : list) {
+    const std::string stage = p->result.failed_stage ? ProbeStageName(*p->result.failed_stage) : "";
+    auto it = std::find_if(stages.begin(), stages.end(),
+                           [&](const auto& counted) { return counted.first == stage; });
+    if (it == stages.end()) {
+      stages.emplace_back(stage, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  if (stages.size() == 1) return "all at " + FailureText(*list[0]);
+  std::string text = "failed at";
+  for (const auto& [stage, count] : stages) {
+    text += (text == "failed at" ? " " : ", ") + stage + " " + std::to_string(count);
+  }
+  return text;
+}
+
 Json Millis(const std::optional<std::chrono::milliseconds>& value) {
   return value ? Json(value->count()) : Json();
 }
@@ -127,13 +150,12 @@ std::vector<Problem> Problems(const NetworkFacts& facts, const Sorted& s) {
   const auto down = [&](const std::vector<const ProbedEndpoint*>& list, Status status,
                         const char* kind) {
     if (list.empty()) return;
-    out.push_back(
-        {status,
-         Count(list.size(), kind, kind) + " unreachable: " + HostOf(list[0]->endpoint.url) + " (" +
-             FailureText(*list[0]) + ")" +
-             (list.size() > 1 ? "; also " + NameHosts({list.begin() + 1, list.end()}) : "") + ".",
-         "Allow outbound HTTPS (TCP 443) from this machine to " + NameHosts(list) +
-             (facts.proxy.url.empty() ? "" : " through the proxy " + facts.proxy.url) + "."});
+    out.push_back({status,
+                   Count(list.size(), kind, kind) + " unreachable: " + NameHosts(list) + " (" +
+                       StagesText(list) + ").",
+                   "Allow outbound HTTPS (TCP 443) from this machine to the hosts named above" +
+                       (facts.proxy.url.empty() ? "" : " through the proxy " + facts.proxy.url) +
+                       "."});
   };
   down(s.required_down, Status::kFail, "required MDE endpoint(s)");
   down(s.optional_down, Status::kWarn, "optional endpoint(s) (legacy or update hosts)");
