@@ -113,7 +113,10 @@ set +e
 # One test at a time: they share the one wineserver, and in parallel Wine's SCM and job objects
 # interfere (seen at -j2: a killed job's pipe read that never completed, a console `service` run
 # that failed while the MSI test's service started). Serial, the whole suite takes about a minute.
-(cd "$build" && ctest --output-on-failure -j 1 --timeout 300) 2>&1 | tee "$ctest_log"
+# One retry: once in ~440 tests a test process printed PASSED and then died in Wine's teardown
+# ("Inconsistency detected by ld.so: dl-fini.c: 87"), in the host loader, not in our code. A
+# test that fails twice still fails the run, and the first failure stays in the log.
+(cd "$build" && ctest --output-on-failure -j 1 --timeout 300 --repeat until-pass:2) 2>&1 | tee "$ctest_log"
 rc=${PIPESTATUS[0]}
 set -e
 ctest_s=$(since "$t")
