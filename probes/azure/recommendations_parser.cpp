@@ -1,5 +1,6 @@
 #include "probes/azure/recommendations_parser.h"
 
+#include "platform/text.h"
 #include "probes/azure/json_fields.h"
 
 namespace preflight {
@@ -16,12 +17,8 @@ constexpr std::size_t kMaxEdrChars = 128;
 // their descriptions, take a few kilobytes).
 constexpr std::size_t kMaxCvesDetailsChars = std::size_t{256} * 1024;
 
-std::string Trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
+// The blanks the parser trims (platform/text.h Trim with these).
+constexpr std::string_view kBlanks = " \t\r\n";
 
 // A string member, or a string array member joined with ", " (DetectedSoftwareVersions "may
 // contain multiple values").
@@ -52,7 +49,7 @@ std::vector<CveInfo> CvesOf(const Json& list) {
 }
 
 void AddEdrNames(std::string_view text, std::vector<std::string>& out) {
-  const std::string trimmed = Trim(text);
+  const std::string trimmed(Trim(text, kBlanks));
   if (!trimmed.empty() && trimmed.front() == '[') {
     const Json list = Json::parse(trimmed, nullptr, false);
     if (list.is_array()) {
@@ -65,10 +62,11 @@ void AddEdrNames(std::string_view text, std::vector<std::string>& out) {
   std::size_t start = 0;
   while (start <= trimmed.size() && out.size() < kMaxEdrs) {
     const std::size_t comma = trimmed.find(',', start);
-    const std::string name =
+    const std::string name(
         Trim(std::string_view(trimmed).substr(
-                 start, comma == std::string::npos ? std::string::npos : comma - start))
-            .substr(0, kMaxEdrChars);
+                 start, comma == std::string::npos ? std::string::npos : comma - start),
+             kBlanks)
+            .substr(0, kMaxEdrChars));
     if (!name.empty()) out.push_back(name);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -98,8 +96,9 @@ Recommendation ParseItem(const Json& item, const Json& props) {
     r.cves = std::move(parsed.cves);
     r.cves_malformed = parsed.malformed;
   }
-  r.software =
-      Trim(String(*data, "SoftwareVendor", 128) + " " + String(*data, "SoftwareName", 128));
+  const std::string software =
+      String(*data, "SoftwareVendor", 128) + " " + String(*data, "SoftwareName", 128);
+  r.software = std::string(Trim(software, kBlanks));
   r.detected_versions = StringOrList(*data, "DetectedSoftwareVersions");
   r.fixed_version = StringOrList(*data, "FixedVersion");
   r.edrs = DiscoveredEdrs(*data);

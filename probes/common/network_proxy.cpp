@@ -7,10 +7,6 @@
 namespace preflight {
 namespace {
 
-bool EndsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 // "http=a:80;https=b:443" -> "b:443"; a plain value is returned as is.
 std::string HttpsEntry(std::string_view value) {
   if (value.find('=') == std::string_view::npos) return std::string(value);
@@ -29,7 +25,7 @@ std::string HttpsEntry(std::string_view value) {
 }
 
 bool IsPacOrWpad(const std::string& lower) {
-  return EndsWith(lower, ".pac") || EndsWith(lower, ".dat") ||
+  return lower.ends_with(".pac") || lower.ends_with(".dat") ||
          lower.find("wpad") != std::string::npos || lower.find("pac+") == 0;
 }
 
@@ -83,7 +79,7 @@ bool BypassesProxy(std::string_view host, std::string_view bypass) {
     }
     if (entry.rfind("*.", 0) == 0) entry.erase(0, 1);
     if (entry.front() == '.') entry.erase(0, 1);
-    if (name == entry || EndsWith(name, "." + entry)) return true;
+    if (name == entry || name.ends_with("." + entry)) return true;
   }
   return false;
 }

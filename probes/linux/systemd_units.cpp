@@ -12,10 +12,6 @@ constexpr const char* kUnitDirs[] = {"/etc/systemd/system", "/usr/lib/systemd/sy
 // A unit directory holds a few hundred units and target directories; 8192 bounds a hostile tree.
 constexpr std::size_t kMaxUnitDirEntries = 8192;
 
-bool EndsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 // A link counts without following it: under --root its absolute target names the tree, not the
 // machine running the agent.
 bool Present(const FileSystem& fs, const std::string& path) {
@@ -43,7 +39,7 @@ std::string FindEnablingLink(const FileSystem& fs, const std::string& unit) {
     const Result<DirListing> listing = fs.ListDir(dir, kMaxUnitDirEntries);
     if (!listing.Ok()) continue;
     for (const DirEntry& entry : listing.Value().entries) {
-      if (!EndsWith(entry.name, ".wants") && !EndsWith(entry.name, ".requires")) continue;
+      if (!entry.name.ends_with(".wants") && !entry.name.ends_with(".requires")) continue;
       std::string link = std::string(dir) + "/" + entry.name + "/" + unit;
       if (Present(fs, link)) return link;
     }
